@@ -1,0 +1,197 @@
+"""Builds the HTML book from executed notebooks: stages the sources, writes Scoreboard and Computation times."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from . import PARTS, ROOT
+from .runner import BUDGET
+
+STATIC = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib")
+PART_TITLES = {"optimization": "Optimization and training dynamics",
+               "continual": "Continual learning and test-time adaptation",
+               "theory": "Privacy, statistics and learning theory", "generative": "Generative models",
+               "sciml": "Scientific ML, graphs and reinforcement learning",
+               "internals": "Compression and model internals",
+               "alignment": "Language models: alignment, refusal and self-correction", "codegen": "Code generation"}
+
+
+def toc_files(toc_path: Path | None = None) -> list[str]:
+    """Every `file:` entry of _toc.yml (root included), in order."""
+    toc = yaml.safe_load(Path(toc_path or ROOT / "_toc.yml").read_text())
+    out = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                out.append(node["file"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(toc.get("parts", toc.get("chapters", [])))
+    return out
+
+
+def toc_chapters(toc_path: Path | None = None) -> list[str]:
+    """The chapter entries of _toc.yml as 'part/slug' (part index pages excluded)."""
+    return [f[len("chapters/"):] for f in toc_files(toc_path)
+            if f.startswith("chapters/") and not f.endswith("/index")]
+
+
+def md_escape(text: str) -> str:
+    """Escape text for a MyST markdown table cell."""
+    return re.sub(r"([\\`*_\[\]<>|${}~#])", r"\\\1", str(text)).replace("\n", " ")
+
+
+def _load(build: Path) -> tuple[dict, dict]:
+    ledgers = {}
+    for p in sorted((build / "claims").glob("*.json")):
+        ledgers[p.stem] = json.loads(p.read_text())
+    tpath = build / "timings.json"
+    timings = json.loads(tpath.read_text()) if tpath.exists() else {}
+    return ledgers, timings
+
+
+def scoreboard_md(chapters: list[str], ledgers: dict, timings: dict) -> str:
+    """The Scoreboard page: verdicts per part and per claim, from the ledgers of the published runs."""
+    lines = ["# Scoreboard", "",
+             "Every claim the book checks, from the claims ledgers of the runs shown in this book. A claim is "
+             "*reproduced* when its test passes at our scale; a chapter fails when a verdict differs from the one "
+             "its author declared.", ""]
+    allc = [c for s in ledgers.values() for c in s["claims"]]
+    n_rep = sum(c["verdict"] == "reproduced" for c in allc)
+    n_bad = sum(not c["as_declared"] for c in allc)
+    lines += [f"**{len(ledgers)} chapters, {len(allc)} claims: {n_rep} reproduced, {len(allc) - n_rep} not "
+              f"reproduced; {n_bad} verdicts differ from the declared ones.**", "", "## By part", "",
+              "| Part | Chapters | Claims | Reproduced | Not reproduced | As declared |", "|---|---|---|---|---|---|"]
+    by_part: dict[str, list[str]] = {}
+    for ch in chapters:
+        part, slug = ch.split("/")
+        by_part.setdefault(part, []).append(slug)
+    for part in PARTS:
+        slugs = [s for s in by_part.get(part, []) if s in ledgers]
+        cl = [c for s in slugs for c in ledgers[s]["claims"]]
+        r = sum(c["verdict"] == "reproduced" for c in cl)
+        ok = sum(c["as_declared"] for c in cl)
+        lines.append(f"| {PART_TITLES[part]} | {len(slugs)} | {len(cl)} | {r} | {len(cl) - r} | {ok}/{len(cl)} |")
+    lines += ["", "## By chapter", ""]
+    for part in PARTS:
+        slugs = by_part.get(part, [])
+        if not slugs:
+            continue
+        lines += [f"### {PART_TITLES[part]}", "",
+                  "| Chapter | Claim | Paper | Ours | Verdict | Run |", "|---|---|---|---|---|---|"]
+        for slug in slugs:
+            link = f"{{doc}}`{slug} <chapters/{part}/{slug}>`"
+            t = timings.get(slug, {})
+            if slug not in ledgers:
+                lines.append(f"| {link} | | | | not executed yet | {md_escape(t.get('status', ''))} |")
+                continue
+            led = ledgers[slug]
+            run = f"SCALE={led['scale']}, SEED={led['seed']}"
+            if t.get("wall_s") is not None and t.get("status") == "ok":
+                run += f", {t['wall_s']:.0f} s"
+            if t and t.get("status") != "ok":
+                run += f"; latest run {t.get('status')} (showing the last good run)"
+            for i, c in enumerate(led["claims"]):
+                icon = "✅" if c["verdict"] == "reproduced" else "❌"
+                verdict = f"{icon} {c['verdict']}" + ("" if c["as_declared"] else f" (**declared {c['expected']}**)")
+                lines.append(f"| {link if i == 0 else ''} | **{md_escape(c['id'])}** {md_escape(c['statement'])} | "
+                             f"{md_escape(c['paper'])} | {md_escape(c['measured'])} | {verdict} | "
+                             f"{md_escape(run) if i == 0 else ''} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def timings_md(chapters: list[str], timings: dict) -> str:
+    """The Computation-times page: wall time and peak memory of each chapter's latest run."""
+    lines = ["# Computation times", "",
+             f"Wall time (papermill execution, kernel start included) and peak memory of each chapter's latest run, "
+             f"as recorded by the runner in `_build/timings.json`. Budget at `SCALE=\"ci\"`: at most "
+             f"{BUDGET['wall_s']:.0f} s on one core and {BUDGET['peak_mb'] / 1024:.0f} GB.", "",
+             "| Chapter | Part | Scale | Seed | Threads | Wall (s) | Peak memory (MB) | Budget | Status | Finished (UTC) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    total = 0.0
+    for ch in chapters:
+        part, slug = ch.split("/")
+        t = timings.get(slug)
+        link = f"{{doc}}`{slug} <chapters/{part}/{slug}>`"
+        if not t:
+            lines.append(f"| {link} | {part} | | | | | | | not run | |")
+            continue
+        wall, peak = t.get("wall_s"), t.get("peak_mb")
+        total += wall or 0
+        within = ""
+        if t["scale"] == "ci" and wall is not None and peak is not None:
+            within = "✅" if wall <= BUDGET["wall_s"] and peak <= BUDGET["peak_mb"] else "❌ over"
+        fmt = lambda v, f: "" if v is None else format(v, f)  # noqa: E731
+        lines.append(f"| {link} | {part} | {t['scale']} | {t['seed']} | {t['threads']} | {fmt(wall, '.1f')} | "
+                     f"{fmt(peak, '.0f')} | {within} | {md_escape(t['status'])} | {t['finished'].replace('+00:00', '')} |")
+    lines += ["", f"Total chapter time: {total:.0f} s."]
+    return "\n".join(lines) + "\n"
+
+
+def placeholder_md(part: str, slug: str) -> str:
+    """Page shown for a chapter that has no successfully executed notebook yet."""
+    return (f"# {slug}\n\nThis chapter has not been executed successfully yet, so there is nothing to show. "
+            f"Run it with\n\n```bash\npython -m lib run {slug}\n```\n\nand rebuild the book with `make book`.\n")
+
+
+def stage(build_dir: Path | None = None, root: Path | None = None) -> Path:
+    """Assemble the book's sources in <build>/book-src from the repo's pages and the executed notebooks."""
+    root, build = Path(root or ROOT), Path(build_dir or ROOT / "_build")
+    src = build / "book-src"
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    for name in STATIC:
+        shutil.copy2(root / name, src / name)
+    for index in sorted((root / "chapters").glob("*/index.md")):
+        (src / "chapters" / index.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy2(index, src / "chapters" / index.parent.name / "index.md")
+    chapters = toc_chapters(root / "_toc.yml")
+    for ch in chapters:
+        part, slug = ch.split("/")
+        nb = build / "notebooks" / part / f"{slug}.ipynb"
+        dest = src / "chapters" / part
+        dest.mkdir(parents=True, exist_ok=True)
+        if nb.exists():
+            shutil.copy2(nb, dest / f"{slug}.ipynb")
+        else:
+            (dest / f"{slug}.md").write_text(placeholder_md(part, slug))
+    ledgers, timings = _load(build)
+    ledgers = {k: v for k, v in ledgers.items() if any(ch.endswith(f"/{k}") for ch in chapters)}
+    (src / "scoreboard.md").write_text(scoreboard_md(chapters, ledgers, timings))
+    (src / "timings.md").write_text(timings_md(chapters, timings))
+    return src
+
+
+def build(strict: bool = True, build_dir: Path | None = None, root: Path | None = None) -> int:
+    """Stage the sources and run Jupyter Book (warnings are errors when strict); HTML lands in <root>/_build/html."""
+    root, build_path = Path(root or ROOT), Path(build_dir or (root or ROOT) / "_build")
+    src = stage(build_path, root)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(jb if jb.exists() else "jupyter-book"), "build", str(src), "--path-output", str(build_path.parent),
+           "--builder", "html"]
+    if strict:
+        cmd += ["-W", "-n", "--keep-going"]
+    print(f"Building the book from {src} ...", flush=True)
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    log = build_path / "book-build.log"
+    log.write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        warn = [l for l in (proc.stdout + proc.stderr).splitlines() if "WARNING" in l or "ERROR" in l]
+        print("\n".join(warn[-30:]) or (proc.stdout + proc.stderr)[-3000:], file=sys.stderr)
+        print(f"Book build FAILED (exit {proc.returncode}); full log: {log}", file=sys.stderr)
+        return 1
+    print(f"Book built: open {build_path / 'html' / 'index.html'} (log: {log})")
+    return 0
