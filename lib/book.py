@@ -13,7 +13,7 @@ import yaml
 from . import PARTS, ROOT
 from .runner import BUDGET
 
-STATIC = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib")
+STATIC = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib", "_static")
 PART_TITLES = {"optimization": "Optimization and training dynamics",
                "continual": "Continual learning and test-time adaptation",
                "theory": "Privacy, statistics and learning theory", "generative": "Generative models",
@@ -154,7 +154,10 @@ def stage(build_dir: Path | None = None, root: Path | None = None) -> Path:
         shutil.rmtree(src)
     src.mkdir(parents=True)
     for name in STATIC:
-        shutil.copy2(root / name, src / name)
+        if (root / name).is_dir():
+            shutil.copytree(root / name, src / name)
+        else:
+            shutil.copy2(root / name, src / name)
     for index in sorted((root / "chapters").glob("*/index.md")):
         (src / "chapters" / index.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.copy2(index, src / "chapters" / index.parent.name / "index.md")
