@@ -76,17 +76,15 @@ class Ledger:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.chapter):
             raise ValueError(f"chapter slug must be lowercase words joined by '-', got {self.chapter!r}")
 
-    def claim(self, cid: str, statement: str, *, paper: str, expected: str) -> Claim:
+    def claim(self, cid: str, statement: str, *, paper: str, expected: str) -> None:
         """Declare a claim, the paper's evidence for it, and the verdict we expect at our scale."""
         if cid in self.claims:
             raise ValueError(f"claim {cid} declared twice in chapter {self.chapter}")
         if expected not in VERDICTS:
             raise ValueError(f"expected verdict for {cid} must be one of {VERDICTS}, got {expected!r}")
-        c = Claim(cid, statement, paper, expected)
-        self.claims[cid] = c
-        return c
+        self.claims[cid] = Claim(cid, statement, paper, expected)
 
-    def check(self, cid: str, *, measured, test: str, holds, note: str = "") -> Claim:
+    def check(self, cid: str, *, measured, test: str, holds, note: str = "") -> None:
         """Record our measured value (Estimate, number or text), the test applied, and whether it holds."""
         if cid not in self.claims:
             raise KeyError(f"claim {cid} was never declared; declared: {', '.join(self.claims) or 'none'}")
@@ -105,7 +103,6 @@ class Ledger:
         else:
             c.measured, c.measured_value = str(measured), None
         c.test, c.holds, c.note = test, holds, note
-        return c
 
     # -- output ---------------------------------------------------------------------------------
     def mismatches(self) -> list[Claim]:
@@ -159,7 +156,7 @@ class Ledger:
             return
         display({"text/html": self.to_html(), "text/plain": self.to_text()}, raw=True)
 
-    def finish(self, directory: str | os.PathLike | None = None) -> Path:
+    def finish(self, directory: str | os.PathLike | None = None) -> None:
         """Render the table, write the JSON ledger, then raise VerdictMismatch if any verdict differs."""
         self.display()
         path = self.write_json(directory)
@@ -168,4 +165,3 @@ class Ledger:
             lines = [f"{c.id}: measured {c.verdict or 'nothing (never checked)'}, declared {c.expected}" for c in bad]
             raise VerdictMismatch(f"{self.chapter}: {len(bad)} verdict(s) differ from the declared ones: "
                                   + "; ".join(lines))
-        return path

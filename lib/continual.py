@@ -120,14 +120,15 @@ def continual_metrics(acc_curve, task_ends: Sequence[int]) -> dict:
 
     acc_curve[..., n, k] is the accuracy A(E_k, f_n) on task k's test set at the n-th evaluation (leading axes,
     e.g. seeds, are kept); task_ends[k] is the row of the last evaluation while training on task k (the task
-    boundary). Entries of tasks not yet learned are never read. Definitions (De Lange et al., 2023, Sec. 3):
+    boundary). Entries of tasks not yet learned are never read. Definitions (De Lange et al., 2023):
 
     - ACC = (1/T) sum_k A(E_k, f_end), the usual final average accuracy.
     - min-ACC = (1/(T-1)) sum_{k<T} min_{end_k < n <= end_T} A(E_k, f_n): average over the previous tasks of the
       lowest accuracy reached after each was learned (the paper's average minimum accuracy).
     - WC-ACC = (1/T) A(E_T, f_end) + (1 - 1/T) min-ACC: the paper's worst-case accuracy, a lower bound on ACC.
     - dip / recovery, per old task k and later task t: A_k at end of t-1 minus the minimum of A_k while training
-      on t, and A_k at end of t minus that minimum; both averaged over all (k, t) pairs with k < t.
+      on t, and A_k at end of t minus that minimum; both averaged over all (k, t) pairs with k < t ("dips" and
+      "recoveries" hold the per-pair values, ordered t = 2..T, then k = 1..t-1).
 
     Passing acc_curve[..., task_ends, :] with task_ends=range(T) gives the same metrics under the standard
     evaluation at task boundaries only.
@@ -143,7 +144,9 @@ def continual_metrics(acc_curve, task_ends: Sequence[int]) -> dict:
     acc = a[..., last, :].mean(-1)
     if n_tasks < 2:
         nan = np.full(acc.shape, np.nan)
-        return {"acc": acc, "min_acc": nan, "wc_acc": a[..., last, 0], "dip": nan, "recovery": nan}
+        empty = np.zeros((*acc.shape, 0))
+        return {"acc": acc, "min_acc": nan, "wc_acc": a[..., last, 0], "dip": nan, "recovery": nan,
+                "dips": empty, "recoveries": empty}
     mins = np.stack([a[..., ends[k] + 1:last + 1, k].min(-1) for k in range(n_tasks - 1)], -1)
     min_acc = mins.mean(-1)
     wc_acc = a[..., last, n_tasks - 1] / n_tasks + (1 - 1 / n_tasks) * min_acc
@@ -153,7 +156,7 @@ def continual_metrics(acc_curve, task_ends: Sequence[int]) -> dict:
         low = during.min(-2)
         dips.append(a[..., ends[t - 1], :t] - low)
         recs.append(a[..., ends[t], :t] - low)
-    dip = np.concatenate(dips, -1).mean(-1)
-    recovery = np.concatenate(recs, -1).mean(-1)
-    out = {"acc": acc, "min_acc": min_acc, "wc_acc": wc_acc, "dip": dip, "recovery": recovery}
+    dips, recs = np.concatenate(dips, -1), np.concatenate(recs, -1)
+    out = {"acc": acc, "min_acc": min_acc, "wc_acc": wc_acc, "dip": dips.mean(-1), "recovery": recs.mean(-1),
+           "dips": dips, "recoveries": recs}
     return {k: (float(v) if np.ndim(v) == 0 else v) for k, v in out.items()}
