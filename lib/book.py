@@ -146,6 +146,16 @@ def placeholder_md(part: str, slug: str) -> str:
             f"Run it with\n\n```bash\npython -m lib run {slug}\n```\n\nand rebuild the book with `make book`.\n")
 
 
+def mathjax_file() -> Path:
+    """The MathJax 3 bundle (SVG output, fonts inlined) shipped by the pinned django-static-mathjax package."""
+    from importlib.resources import files
+
+    path = Path(str(files("mathjax"))) / "static" / "mathjax" / "es5" / "tex-svg.js"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: reinstall the environment (make venv) so that math renders offline")
+    return path
+
+
 def stage(build_dir: Path | None = None, root: Path | None = None) -> Path:
     """Assemble the book's sources in <build>/book-src from the repo's pages and the executed notebooks."""
     root, build = Path(root or ROOT), Path(build_dir or ROOT / "_build")
@@ -158,6 +168,8 @@ def stage(build_dir: Path | None = None, root: Path | None = None) -> Path:
             shutil.copytree(root / name, src / name)
         else:
             shutil.copy2(root / name, src / name)
+    (src / "_static" / "mathjax").mkdir(parents=True, exist_ok=True)  # _config.yml: mathjax_path
+    shutil.copy2(mathjax_file(), src / "_static" / "mathjax" / "tex-svg.js")
     for index in sorted((root / "chapters").glob("*/index.md")):
         (src / "chapters" / index.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.copy2(index, src / "chapters" / index.parent.name / "index.md")
