@@ -25,9 +25,16 @@ def _positive(s: str) -> int:
     return v
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line that says what is wrong and where to look."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m lib", description="Run and publish the book's chapters.")
-    sub = p.add_subparsers(dest="cmd", required=True)
+    p = _OneLineParser(prog="python -m lib", description="Run and publish the book's chapters.")
+    sub = p.add_subparsers(dest="cmd", required=True, parser_class=_OneLineParser)
     r = sub.add_parser("run", help="execute chapters with papermill and check their claims")
     r.add_argument("selectors", nargs="*", metavar="SELECTOR", help="chapter slug, part slug or glob (none = all)")
     r.add_argument("--scale", default="ci", choices=SCALES, help="ci (default, <= 45 s each) or paper")

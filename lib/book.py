@@ -103,7 +103,7 @@ def scoreboard_md(chapters: list[str], ledgers: dict, timings: dict) -> str:
             if t and t.get("status") != "ok":
                 run += f"; latest run {t.get('status')} (showing the last good run)"
             for i, c in enumerate(led["claims"]):
-                icon = "✅" if c["verdict"] == "reproduced" else "❌"
+                icon = "✓" if c["verdict"] == "reproduced" else "✗"
                 verdict = f"{icon} {c['verdict']}" + ("" if c["as_declared"] else f" (**declared {c['expected']}**)")
                 lines.append(f"| {link if i == 0 else ''} | **{md_escape(c['id'])}** {md_escape(c['statement'])} | "
                              f"{md_escape(c['paper'])} | {md_escape(c['measured'])} | {verdict} | "
@@ -112,32 +112,62 @@ def scoreboard_md(chapters: list[str], ledgers: dict, timings: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def timings_md(chapters: list[str], timings: dict) -> str:
+def timings_md(chapters: list[str], timings: dict, figure: str | None = None) -> str:
     """The Computation-times page: wall time and peak memory of each chapter's latest run."""
     lines = ["# Computation times", "",
              f"Wall time (papermill execution, kernel start included) and peak memory of each chapter's latest run, "
              f"as recorded by the runner in `_build/timings.json`. Budget at `SCALE=\"ci\"`: at most "
              f"{BUDGET['wall_s']:.0f} s on one core and {BUDGET['peak_mb'] / 1024:.0f} GB.", "",
-             "| Chapter | Part | Scale | Seed | Threads | Wall (s) | Peak memory (MB) | Budget | Status | Finished (UTC) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             *([f"![Wall time and peak memory of each chapter's latest run]({figure})", ""] if figure else []),
+             "| Chapter | Run | Wall (s) | Peak (MB) | Budget | Status | Finished (UTC) |",
+             "|---|---|---|---|---|---|---|"]
     total = 0.0
     for ch in chapters:
         part, slug = ch.split("/")
         t = timings.get(slug)
         link = f"{{doc}}`{slug} <chapters/{part}/{slug}>`"
         if not t:
-            lines.append(f"| {link} | {part} | | | | | | | not run | |")
+            lines.append(f"| {link} | | | | | not run | |")
             continue
         wall, peak = t.get("wall_s"), t.get("peak_mb")
         total += wall or 0
         within = ""
         if t["scale"] == "ci" and wall is not None and peak is not None:
-            within = "✅" if wall <= BUDGET["wall_s"] and peak <= BUDGET["peak_mb"] else "❌ over"
+            within = "✓ within" if wall <= BUDGET["wall_s"] and peak <= BUDGET["peak_mb"] else "✗ **over**"
         fmt = lambda v, f: "" if v is None else format(v, f)  # noqa: E731
-        lines.append(f"| {link} | {part} | {t['scale']} | {t['seed']} | {t['threads']} | {fmt(wall, '.1f')} | "
-                     f"{fmt(peak, '.0f')} | {within} | {md_escape(t['status'])} | {t['finished'].replace('+00:00', '')} |")
+        run = f"{t['scale']}, SEED={t['seed']}, {t['threads']} thread{'s' if t['threads'] > 1 else ''}"
+        lines.append(f"| {link} | {run} | {fmt(wall, '.1f')} | {fmt(peak, '.0f')} | {within} | "
+                     f"{md_escape(t['status'])} | {t['finished'].replace('+00:00', '').replace('T', ' ')} |")
     lines += ["", f"Total chapter time: {total:.0f} s."]
     return "\n".join(lines) + "\n"
+
+
+def timings_figure(chapters: list[str], timings: dict, path: Path) -> bool:
+    """Bar chart of each chapter's wall time and peak memory against the budget; False when nothing has run."""
+    rows = [(c.split("/")[1], timings[c.split("/")[1]]) for c in chapters if c.split("/")[1] in timings]
+    rows = [(s, t) for s, t in rows if t.get("wall_s") is not None and t.get("peak_mb") is not None]
+    if not rows:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from . import plot
+
+    plot.use_style()
+    names = [s for s, _ in rows][::-1]
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(plot.WIDTH, 0.9 + 0.32 * len(rows)), sharey=True)
+    ax.barh(names, [t["wall_s"] for _, t in rows][::-1], color=plot.COLORS["method"])
+    ax.axvline(BUDGET["wall_s"], color=plot.COLORS["highlight"], ls="--", label="budget at ci")
+    ax.set(xlabel="wall time (s)")
+    ax.legend(loc="center right", fontsize=8)
+    bx.barh(names, [t["peak_mb"] for _, t in rows][::-1], color=plot.COLORS["variant"])
+    bx.axvline(BUDGET["peak_mb"], color=plot.COLORS["highlight"], ls="--")
+    bx.set(xlabel="peak memory (MB)")
+    fig.savefig(path)
+    plt.close(fig)
+    return True
 
 
 def placeholder_md(part: str, slug: str) -> str:
@@ -186,7 +216,8 @@ def stage(build_dir: Path | None = None, root: Path | None = None) -> Path:
     ledgers, timings = _load(build)
     ledgers = {k: v for k, v in ledgers.items() if any(ch.endswith(f"/{k}") for ch in chapters)}
     (src / "scoreboard.md").write_text(scoreboard_md(chapters, ledgers, timings))
-    (src / "timings.md").write_text(timings_md(chapters, timings))
+    fig = "timings.png" if timings_figure(chapters, timings, src / "timings.png") else None
+    (src / "timings.md").write_text(timings_md(chapters, timings, fig))
     return src
 
 

@@ -137,7 +137,7 @@ class Ledger:
         head = "".join(f"<th>{h}</th>" for h in ("Claim", "Statement", "Paper", "Ours", "Test", "Verdict"))
         body = []
         for c in self.claims.values():
-            icon = {REPRODUCED: "✅", NOT_REPRODUCED: "❌", None: "⚠️"}[c.verdict]
+            icon = {REPRODUCED: "✓", NOT_REPRODUCED: "✗", None: "!"}[c.verdict]
             verdict = f"{icon} {e(c.verdict or 'not checked')}"
             if not c.as_declared:
                 verdict += f"<br><b>MISMATCH: declared {e(c.expected)}</b>"

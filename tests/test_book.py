@@ -37,7 +37,7 @@ def test_scoreboard_and_timings_pages_render_from_ledgers():
     assert "1 chapters, 1 claims: 0 reproduced, 1 not reproduced; 0 verdicts differ" in md
     assert r"a \| b \$x\$" in md and "{doc}`toy <chapters/theory/toy>`" in md
     tm = book.timings_md(["theory/toy"], timings)
-    assert "| 12.3 | 400 | ✅ |" in tm
+    assert "| ci, SEED=0, 1 thread | 12.3 | 400 | ✓ within |" in tm
 
 
 @pytest.mark.slow

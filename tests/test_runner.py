@@ -95,7 +95,8 @@ def test_cli_errors_are_one_line_and_helpful():
     assert p.returncode == 2 and "no chapter, part or pattern matches 'no-such-chapter'" in p.stderr
     assert "python -m lib list" in p.stderr and "Traceback" not in p.stderr
     p = cli("run", "--scale", "huge")
-    assert p.returncode == 2 and "invalid choice: 'huge'" in p.stderr
+    assert p.returncode == 2 and "invalid choice: 'huge'" in p.stderr and "ci" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1
     p = cli("run", "--seed", "-1")
     assert p.returncode == 2 and "must be >= 0" in p.stderr
     p = cli("run", "--jobs", "0")
