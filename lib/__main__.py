@@ -62,6 +62,8 @@ def main(argv=None) -> int:
     except runner.SelectionError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

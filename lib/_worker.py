@@ -16,6 +16,17 @@ def _failing_line(tb: list) -> str:
     return hits[0] if hits else ""
 
 
+def check_parameters_cell(nb) -> None:
+    """A chapter must have a cell tagged `parameters` that sets SCALE and SEED (else --seed would be ignored)."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"the chapter needs exactly one code cell tagged 'parameters' (found {len(cells)}); "
+                         'start it with `# %% tags=["parameters"]` as in chapters/_template.py')
+    for name in ("SCALE", "SEED"):
+        if not re.search(rf"^{name}\s*=", cells[0].source, re.M):
+            raise ValueError(f"the parameters cell does not set {name}; see chapters/_template.py")
+
+
 def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text())
     result = {"status": "failed", "wall_s": None, "peak_mb": None, "cell": None, "error": None}
@@ -27,6 +38,7 @@ def main(spec_path: str) -> int:
         from papermill.exceptions import PapermillExecutionError
 
         nb = jupytext.read(spec["source"])
+        check_parameters_cell(nb)
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         tmp_in = Path(spec["partial"]).with_name(Path(spec["partial"]).stem + ".in.ipynb")
         nbformat.write(nb, tmp_in)

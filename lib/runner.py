@@ -24,6 +24,9 @@ TIMEOUTS = {"ci": 300, "paper": 6 * 3600}  # seconds per chapter; override with 
 BUDGET = {"wall_s": 45.0, "peak_mb": 2048.0}  # the ci-scale budget of BOOK.md
 
 
+_ACTIVE: set = set()  # worker processes running now (killed on Ctrl-C)
+
+
 class SelectionError(ValueError):
     """A selector that names no chapter, part or pattern."""
 
@@ -149,6 +152,7 @@ def run_chapter(ch: Chapter, *, scale: str = "ci", seed: int = 0, threads: int =
         proc = subprocess.Popen([sys.executable, "-m", "lib._worker", str(work / "spec.json")], cwd=ROOT,
                                 env=_thread_env(threads, work / "claims"), start_new_session=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        _ACTIVE.add(proc)
         t0 = time.perf_counter()
         try:
             out, _ = proc.communicate(timeout=timeout + 30)
@@ -158,19 +162,22 @@ def run_chapter(ch: Chapter, *, scale: str = "ci", seed: int = 0, threads: int =
             return Result(ch, "timeout", wall_s=round(time.perf_counter() - t0, 1),
                           error=f"did not finish within {timeout:.0f} s (set BOOK_TIMEOUT to allow more)")
         finally:
-            try:  # the kernel runs in the worker's session: never leave it behind
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _ACTIVE.discard(proc)
+            _kill(proc)  # the kernel runs in the worker's session: never leave it behind
         if not (work / "result.json").exists():
             return Result(ch, "failed", error=f"runner worker crashed (exit {proc.returncode}): {out.strip()[-500:]}")
         r = json.loads((work / "result.json").read_text())
         ledger_file = work / "claims" / f"{ch.slug}.json"
-        claims = json.loads(ledger_file.read_text())["claims"] if ledger_file.exists() else []
-        res = Result(ch, r["status"], r["wall_s"], r["peak_mb"], r["cell"], r["error"], claims)
+        ledger = json.loads(ledger_file.read_text()) if ledger_file.exists() else {}
+        res = Result(ch, r["status"], r["wall_s"], r["peak_mb"], r["cell"], r["error"], ledger.get("claims", []))
+        if res.ok and ledger and (ledger.get("scale"), ledger.get("seed")) != (scale, seed):
+            res.status, res.error = "failed", (f"the ledger records SCALE={ledger.get('scale')!r}, "
+                                               f"SEED={ledger.get('seed')!r} but the run asked for SCALE={scale!r}, "
+                                               f"SEED={seed}: pass SCALE and SEED to Ledger(...)")
         if res.ok and not ledger_file.exists():
-            res.status, res.error = "failed", "the chapter wrote no claims ledger: it must end with ledger.finish(), and Ledger(...) must be given the file name as slug"
-        if res.ok and any(not c["as_declared"] for c in claims):
+            res.status, res.error = "failed", ("the chapter wrote no claims ledger: it must end with ledger.finish(), "
+                                               "and Ledger(...) must be given the file name as slug")
+        if res.ok and any(not c["as_declared"] for c in res.claims):
             res.status, res.error = "mismatch", res.verdict_summary()
         if res.status == "failed" and "VerdictMismatch" in (res.error or ""):
             res.status = "mismatch"
@@ -188,6 +195,13 @@ def run_chapter(ch: Chapter, *, scale: str = "ci", seed: int = 0, threads: int =
         return res
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def record_timings(results: list[Result], scale: str, seed: int, threads: int, build_dir: Path) -> Path:
@@ -217,19 +231,33 @@ def run(chapters: list[Chapter], *, scale: str = "ci", seed: int = 0, jobs: int 
     threads = max(1, (os.cpu_count() or 1) // jobs)
     print(f"Running {len(chapters)} chapter(s) at SCALE={scale!r}, SEED={seed}, {jobs} at a time, "
           f"{threads} thread(s) each", file=out, flush=True)
-    lock, done = threading.Lock(), []
+    lock, done, stopping = threading.Lock(), [], threading.Event()
 
     def one(ch: Chapter) -> Result:
         with lock:
             print(f"  start   {ch.part}/{ch.slug}", file=out, flush=True)
         r = run_chapter(ch, scale=scale, seed=seed, threads=threads, build_dir=build, timeout=timeout)
+        if stopping.is_set():  # killed by Ctrl-C: not a result
+            return r
         with lock:
             done.append(r)
             print(f"  [{len(done)}/{len(chapters)}] {r.describe()}", file=out, flush=True)
         return r
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         results = list(pool.map(one, chapters))
+    except KeyboardInterrupt:  # stop every kernel; finished chapters are already published
+        stopping.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in list(_ACTIVE):
+            _kill(proc)
+        print(f"\nInterrupted: {len(done)} of {len(chapters)} chapter(s) finished and kept; "
+              "the running ones were stopped.", file=out, flush=True)
+        if done:
+            record_timings(done, scale, seed, threads, build)
+        raise
+    pool.shutdown()
     record_timings(results, scale, seed, threads, build)
     bad = [r for r in results if not r.ok]
     total = sum(r.wall_s or 0 for r in results)

@@ -79,6 +79,15 @@ def test_broken_chapter_is_reported_with_its_cell_and_others_finish(tmp_path, ca
     assert timings["broken-one"]["status"] == "failed"
 
 
+def test_chapter_without_parameters_cell_or_ignoring_seed_fails_clearly(tmp_path):
+    chapters = tmp_path / "chapters"
+    write_chapter(chapters, "theory", "no-params", TEMPLATE.replace('# %% tags=["parameters"]', "# %%"))
+    write_chapter(chapters, "theory", "fixed-seed", TEMPLATE.replace("seed=SEED)", "seed=0)"))
+    by = {r.chapter.slug: r for r in runner.run(runner.discover(chapters), seed=2, build_dir=tmp_path / "_build")}
+    assert by["no-params"].status == "failed" and "tagged 'parameters'" in by["no-params"].error
+    assert by["fixed-seed"].status == "failed" and "SEED=0 but the run asked for" in by["fixed-seed"].error
+
+
 def test_timeout_kills_the_chapter(tmp_path):
     slow = TEMPLATE.replace("errors = np.array(", "import time; time.sleep(60)\nerrors = np.array(")
     write_chapter(tmp_path / "chapters", "theory", "slow", slow)
