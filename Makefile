@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book run html test unit clean
+.PHONY: help venv book run html test unit seeds clean
 
 help:
 	@echo "make book   - install (first time), execute every chapter at SCALE=ci, build _build/html"
 	@echo "make test   - install (first time), run the unit tests, every chapter and the book build"
 	@echo "make unit   - only the fast unit tests"
 	@echo "make html   - rebuild the HTML from the chapters already executed"
+	@echo "make seeds SELECT=<slug> - run chapters for SEED 0-4 (in _build/seeds) and tabulate every claim"
 	@echo "make clean  - remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -40,6 +41,9 @@ test: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
+
+seeds: $(STAMP)
+	$(BIN)/python -m lib.sweep $(or $(SELECT),$(error set SELECT=<chapter slug, part or glob>)) --seeds $(or $(SEEDS),0-4)
 
 clean:
 	rm -rf _build

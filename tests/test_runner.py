@@ -117,3 +117,12 @@ def test_cli_list_names_every_chapter():
     assert p.returncode == 0
     for ch in runner.discover():
         assert ch.slug in p.stdout
+
+
+def test_sweep_parses_seed_lists():
+    from lib.sweep import parse_seeds
+
+    assert parse_seeds("0-4") == [0, 1, 2, 3, 4] and parse_seeds("1,3,7") == [1, 3, 7]
+    assert parse_seeds("0-1,5") == [0, 1, 5]
+    with pytest.raises(Exception, match="seeds look like"):
+        parse_seeds("a-b")
