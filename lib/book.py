@@ -225,9 +225,11 @@ def build(strict: bool = True, build_dir: Path | None = None, root: Path | None 
     """Stage the sources and run Jupyter Book (warnings are errors when strict); HTML lands in <root>/_build/html."""
     root, build_path = Path(root or ROOT), Path(build_dir or (root or ROOT) / "_build")
     src = stage(build_path, root)
+    for old in (build_path / "html", build_path / ".doctrees"):  # a clean build: no stale pages, every warning seen
+        shutil.rmtree(old, ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(jb if jb.exists() else "jupyter-book"), "build", str(src), "--path-output", str(build_path.parent),
-           "--builder", "html"]
+           "--builder", "html", "--all"]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
     print(f"Building the book from {src} ...", flush=True)
