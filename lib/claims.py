@@ -24,7 +24,7 @@ from .stats import Estimate, _fmt
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
 VERDICTS = (REPRODUCED, NOT_REPRODUCED)
-LEDGER_DIR_ENV = "BOOK_LEDGER_DIR"  # the runner points this at _build/claims
+LEDGER_DIR_ENV = "BOOK_LEDGER_DIR"  # set by the runner (a private folder it publishes from on success)
 
 
 class VerdictMismatch(AssertionError):
@@ -118,8 +118,11 @@ class Ledger:
                 "claims": [c.to_dict() for c in self.claims.values()]}
 
     def write_json(self, directory: str | os.PathLike | None = None) -> Path:
-        """Write the ledger atomically to <directory>/<chapter>.json (default: $BOOK_LEDGER_DIR or _build/claims)."""
-        d = Path(directory or os.environ.get(LEDGER_DIR_ENV) or ROOT / "_build" / "claims")
+        """Write the ledger atomically to <directory>/<chapter>.json.
+
+        Default: $BOOK_LEDGER_DIR (set by the runner, which publishes it), else _build/interactive/claims, so a run
+        from Jupyter or as a script never overwrites the ledger the book shows."""
+        d = Path(directory or os.environ.get(LEDGER_DIR_ENV) or ROOT / "_build" / "interactive" / "claims")
         d.mkdir(parents=True, exist_ok=True)
         path = d / f"{self.chapter}.json"
         tmp = path.with_suffix(".json.tmp")
