@@ -14,12 +14,15 @@ from . import PARTS, ROOT
 from .runner import BUDGET
 
 STATIC = ("_config.yml", "_toc.yml", "intro.md", "references.md", "references.bib", "_static")
-PART_TITLES = {"optimization": "Optimization and training dynamics",
-               "continual": "Continual learning and test-time adaptation",
-               "theory": "Privacy, statistics and learning theory", "generative": "Generative models",
-               "sciml": "Scientific ML, graphs and reinforcement learning",
-               "internals": "Compression and model internals",
-               "alignment": "Language models: alignment, refusal and self-correction", "codegen": "Code generation"}
+
+
+def part_title(part: str, root: Path | None = None) -> str:
+    """A part's title: the first heading of chapters/<part>/index.md (the one place it is written)."""
+    index = Path(root or ROOT) / "chapters" / part / "index.md"
+    for line in index.read_text().splitlines() if index.exists() else []:
+        if line.startswith("# "):
+            return line[2:].strip()
+    return part
 
 
 def toc_files(toc_path: Path | None = None) -> list[str]:
@@ -82,13 +85,13 @@ def scoreboard_md(chapters: list[str], ledgers: dict, timings: dict) -> str:
         cl = [c for s in slugs for c in ledgers[s]["claims"]]
         r = sum(c["verdict"] == "reproduced" for c in cl)
         ok = sum(c["as_declared"] for c in cl)
-        lines.append(f"| {PART_TITLES[part]} | {len(slugs)} | {len(cl)} | {r} | {len(cl) - r} | {ok}/{len(cl)} |")
+        lines.append(f"| {part_title(part)} | {len(slugs)} | {len(cl)} | {r} | {len(cl) - r} | {ok}/{len(cl)} |")
     lines += ["", "## By chapter", ""]
     for part in PARTS:
         slugs = by_part.get(part, [])
         if not slugs:
             continue
-        lines += [f"### {PART_TITLES[part]}", "",
+        lines += [f"### {part_title(part)}", "",
                   "| Chapter | Claim | Paper | Ours | Verdict | Run |", "|---|---|---|---|---|---|"]
         for slug in slugs:
             link = f"{{doc}}`{slug} <chapters/{part}/{slug}>`"
