@@ -84,3 +84,29 @@ def spearman(x, y) -> float:
     """Spearman rank correlation of x and y, rounded to 12 decimals (so 1 - 6*2/60 compares equal to 0.8)."""
     x, y = _as_1d(x), _as_1d(y)
     return round(float(_st.spearmanr(x, y).statistic), 12)
+
+
+@dataclass(frozen=True)
+class PowerLaw:
+    """y = prefactor * x**exponent, fitted by least squares in log-log space; r2 is that fit's R^2."""
+
+    exponent: float
+    prefactor: float
+    r2: float
+
+    def __call__(self, x):
+        return self.prefactor * np.asarray(x, dtype=float) ** self.exponent
+
+
+def power_law_fit(x, y) -> PowerLaw:
+    """Fit y = a x^b by a straight line through (log x, log y); all values must be positive."""
+    x, y = _as_1d(x), _as_1d(y)
+    if x.shape != y.shape or x.size < 2:
+        raise ValueError("power_law_fit needs two equal-length arrays of at least 2 points")
+    if np.any(x <= 0) or np.any(y <= 0):
+        raise ValueError("power_law_fit needs positive x and y (it fits in log-log space)")
+    lx, ly = np.log(x), np.log(y)
+    b, la = fit_line(lx, ly)
+    ss_res = float(np.sum((ly - (la + b * lx)) ** 2))
+    ss_tot = float(np.sum((ly - ly.mean()) ** 2))
+    return PowerLaw(b, float(np.exp(la)), 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0)

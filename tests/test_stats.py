@@ -53,3 +53,16 @@ def test_estimate_str_and_dict():
     e = Estimate(0.123456, 0.1, 0.15, 5, (1, 2))
     assert str(e) == "0.123 [0.1, 0.15]"
     assert e.to_dict()["values"] == [1, 2]
+
+
+def test_power_law_fit_recovers_exponent_and_r2():
+    from lib.stats import power_law_fit
+
+    x = np.array([64, 128, 256, 512, 1024.0])
+    fit = power_law_fit(x, 3.0 * x ** -0.5)
+    assert fit.exponent == pytest.approx(-0.5) and fit.prefactor == pytest.approx(3.0) and fit.r2 == pytest.approx(1.0)
+    assert fit(256.0) == pytest.approx(3.0 / 16)
+    noisy = power_law_fit(x, 3.0 * x ** -0.5 * np.array([1.3, 0.8, 1.2, 0.9, 1.1]))
+    assert noisy.r2 < 0.99
+    with pytest.raises(ValueError, match="positive"):
+        power_law_fit([1, 2], [1, -1])
