@@ -1,9 +1,13 @@
-"""Distributed optimisation with compressed communication: TopK/RandK compressors and a heterogeneous-client problem.
+"""Distributed optimisation with compressed communication: TopK/RandK compressors and heterogeneous-client problems.
 
-The problem is the nonconvex-regularised logistic regression used in the error-feedback papers,
-    f(x) = (1/n) sum_i f_i(x),   f_i(x) = (1/m) sum_j log(1 + exp(-b_ij a_ij^T x)) + lam sum_k x_k^2 / (1 + x_k^2),
-with client i's features scaled by s_i = exp(sigma * z_i), z_i ~ N(0, 1), so that sigma sets how much the
-clients' smoothness constants L_i differ. Every tensor function accepts extra leading (batch) dimensions.
+Two problems, both f(x) = (1/n) sum_i f_i(x) over n clients:
+- the nonconvex-regularised logistic regression used in the error-feedback papers,
+    f_i(x) = (1/m) sum_j log(1 + exp(-b_ij a_ij^T x)) + lam sum_k x_k^2 / (1 + x_k^2),
+  with client i's features scaled by s_i = exp(sigma * z_i), z_i ~ N(0, 1), so that sigma sets how much the
+  clients' smoothness constants L_i differ;
+- least squares f_i(x) = 0.5 ||A_i x - b_i||^2 with b_i = A_i xi_i + noise and client optima xi_i ~ N(0, zeta^2 I),
+  so that zeta sets how much the clients' gradients at the common optimum x* differ (data heterogeneity).
+Every tensor function accepts extra leading (batch) dimensions.
 """
 from dataclasses import dataclass
 
@@ -91,3 +95,62 @@ def logreg_grads(A: torch.Tensor, b: torch.Tensor, x: torch.Tensor, lam: float) 
     data = torch.einsum("...nmd,...nm->...nd", A, r)  # (..., n, d)
     reg = lam * 2 * x / (1 + x.pow(2)).pow(2)  # (..., d)
     return data + reg[..., None, :]
+
+
+@dataclass(frozen=True)
+class LsqProblem:
+    """Client data A (n x m x d), targets b (n x m), the minimiser x* of f = mean_i f_i and f* = f(x*); float64."""
+
+    A: torch.Tensor
+    b: torch.Tensor
+    x_star: torch.Tensor  # (d,)
+    f_star: float
+
+    @property
+    def H(self) -> torch.Tensor:
+        """Per-client Hessians A_i^T A_i, shape (n, d, d)."""
+        return self.A.transpose(-1, -2) @ self.A
+
+    @property
+    def c(self) -> torch.Tensor:
+        """Per-client linear terms A_i^T b_i, shape (n, d), so that grad f_i(x) = H_i x - c_i."""
+        return (self.A.transpose(-1, -2) @ self.b[..., None]).squeeze(-1)
+
+    @property
+    def grads_star(self) -> torch.Tensor:
+        """Client gradients at the optimum, grad f_i(x*), shape (n, d); their mean is zero."""
+        return lsq_grads(self.A, self.b, self.x_star)
+
+    @property
+    def heterogeneity(self) -> float:
+        """zeta_*^2 = (1/n) sum_i ||grad f_i(x*)||^2, the heterogeneity constant of the error-feedback analyses."""
+        return float(self.grads_star.pow(2).sum(-1).mean())
+
+
+def make_heterogeneous_lsq(n: int, m: int, d: int, zeta: float, seed: int, noise: float = 0.1) -> LsqProblem:
+    """n clients with A_i (m x d) ~ N(0, 1/m), b_i = A_i xi_i + noise N(0, 1), xi_i = zeta z_i, z_i ~ N(0, I_d)."""
+    if zeta < 0 or noise < 0:
+        raise ValueError(f"zeta and noise must be >= 0, got zeta={zeta}, noise={noise}")
+    g = torch.Generator().manual_seed(int(seed))
+    f64 = dict(generator=g, dtype=torch.float64)
+    # Draw order is fixed and independent of zeta: the same seed gives the same base draws for every zeta.
+    A = torch.randn(n, m, d, **f64) / m ** 0.5
+    z = torch.randn(n, d, **f64)
+    eps = torch.randn(n, m, **f64)
+    b = (A @ (zeta * z)[..., None]).squeeze(-1) + noise * eps
+    H, c = A.transpose(-1, -2) @ A, (A.transpose(-1, -2) @ b[..., None]).squeeze(-1)
+    x_star = torch.linalg.solve(H.mean(0), c.mean(0))  # grad f(x*) = mean_i (H_i x* - c_i) = 0
+    f_star = float(lsq_losses(A, b, x_star).mean())
+    return LsqProblem(A, b, x_star, f_star)
+
+
+def lsq_losses(A: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Per-client losses f_i(x) = 0.5 ||A_i x - b_i||^2, shape (..., n), for x of shape (..., d)."""
+    r = torch.einsum("...nmd,...d->...nm", A, x) - b
+    return 0.5 * r.pow(2).sum(-1)
+
+
+def lsq_grads(A: torch.Tensor, b: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Per-client gradients A_i^T (A_i x - b_i), shape (..., n, d), for x of shape (..., d)."""
+    r = torch.einsum("...nmd,...d->...nm", A, x) - b
+    return torch.einsum("...nmd,...nm->...nd", A, r)

@@ -1,9 +1,9 @@
-"""Tests for lib.distributed: compressors and the heterogeneous logistic-regression problem."""
+"""Tests for lib.distributed: compressors and the heterogeneous logistic-regression and least-squares problems."""
 import pytest
 import torch
 
-from lib.distributed import (logreg_grads, logreg_losses, logreg_smoothness, make_heterogeneous_logreg, randk,
-                             topk)
+from lib.distributed import (logreg_grads, logreg_losses, logreg_smoothness, lsq_grads, lsq_losses,
+                             make_heterogeneous_logreg, make_heterogeneous_lsq, randk, topk)
 
 
 def test_topk_keeps_the_largest_magnitudes():
@@ -74,3 +74,36 @@ def test_smoothness_constants_bound_the_hessian_norm():
     L_i, L = logreg_smoothness(p.A, p.lam)
     assert torch.equal(L_i, p.L_i) and float(L) == p.L
     assert p.L <= p.L_am + 1e-12  # smoothness of the average is at most the average smoothness
+
+
+def test_lsq_problem_optimum_and_gradients():
+    p = make_heterogeneous_lsq(n=5, m=6, d=8, zeta=2.0, seed=1)
+    assert p.A.shape == (5, 6, 8) and p.b.shape == (5, 6) and p.x_star.shape == (8,)
+    assert torch.equal(p.A, make_heterogeneous_lsq(n=5, m=6, d=8, zeta=2.0, seed=1).A)
+    # x* minimises f = mean f_i: the client gradients there average to zero, and f* = f(x*) is below f elsewhere
+    assert torch.allclose(p.grads_star.mean(0), torch.zeros(8, dtype=torch.float64), atol=1e-10)
+    x = torch.randn(3, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    assert torch.all(lsq_losses(p.A, p.b, x).mean(-1) > p.f_star)
+    assert abs(float(lsq_losses(p.A, p.b, p.x_star).mean()) - p.f_star) < 1e-12
+    # gradients: autograd and the Hessian form H_i x - c_i agree with lsq_grads, with batch dimensions
+    xr = x.clone().requires_grad_(True)
+    losses = lsq_losses(p.A, p.b, xr)  # (3, 5)
+    for i in range(5):
+        (auto,) = torch.autograd.grad(losses[:, i].sum(), xr, retain_graph=True)
+        assert torch.allclose(lsq_grads(p.A, p.b, x)[:, i], auto, atol=1e-12)
+    hess_form = torch.einsum("nij,bj->bni", p.H, x) - p.c
+    assert torch.allclose(hess_form, lsq_grads(p.A, p.b, x), atol=1e-12)
+
+
+def test_lsq_heterogeneity_is_set_by_zeta():
+    base = dict(n=10, m=30, d=40, seed=3)
+    het = [make_heterogeneous_lsq(zeta=z, **base).heterogeneity for z in (0.0, 1.0, 5.0)]
+    assert het[0] < het[1] < het[2]
+    # zeta = 0 leaves only the 0.1 label noise; the same seed reuses the same base draws for every zeta
+    assert het[0] < 0.05 * het[1]
+    p0, p5 = make_heterogeneous_lsq(zeta=0.0, **base), make_heterogeneous_lsq(zeta=5.0, **base)
+    assert torch.equal(p0.A, p5.A)
+    no_noise = make_heterogeneous_lsq(zeta=0.0, noise=0.0, **base)
+    assert no_noise.heterogeneity < 1e-20
+    with pytest.raises(ValueError):
+        make_heterogeneous_lsq(zeta=-1.0, **base)
