@@ -166,13 +166,13 @@ class Problem:
     lam: float
 
 
-def digits_problem(label_noise: float, lam: float, seed: int) -> Problem:
+def digits_problem(label_noise: float, lam: float) -> Problem:
     """Standardised sklearn digits plus a bias column; a fraction label_noise of labels redrawn uniformly."""
     d = load_digits()
     sd = d.data.std(0)
     X = np.hstack([(d.data - d.data.mean(0)) / np.where(sd > 0, sd, 1.0), np.ones((len(d.data), 1))])
     y = d.target.copy()
-    rng = np.random.default_rng([seed, 5])  # which labels are noisy is part of the dataset, drawn from SEED
+    rng = np.random.default_rng(5)  # the spec's fixed draw: which labels are noisy is part of the dataset
     redraw = rng.random(len(y)) < label_noise
     y[redraw] = rng.integers(0, 10, redraw.sum())
     return Problem(torch.tensor(X), torch.tensor(y), lam)
@@ -286,7 +286,7 @@ def sweep(p: Problem, schedules: dict, grid, orders, method: str = "sgd") -> Swe
 # %%
 T = cfg.T
 tau = round(TAU_FRAC * T)
-noisy = digits_problem(NOISE, LAM, SEED)
+noisy = digits_problem(NOISE, LAM)
 f_star = optimum(noisy)
 orders = minibatch_orders(seeds, T, len(noisy.y))
 FIXED = {"constant": S.constant(T), "step": S.step(T), "inverse sqrt": S.inverse_sqrt(T),
@@ -447,7 +447,7 @@ w_adam = S.refine(g_adam, tau=tau, power=1)  # Adam form: w_t = |g_t|_1^-1 sum_{
 adam_ref = sweep(noisy, {"refined": w_adam}, cfg.adam_grid, orders, method="adam")
 settings[ADAM_NOISY] = (f_star, adam_lin.tuned("linear"), adam_ref.tuned("refined"), g_adam, w_adam)
 
-clean = digits_problem(0.0, SEP_LAM, SEED)
+clean = digits_problem(0.0, SEP_LAM)
 f_star_clean = optimum(clean)
 sep_lin = sweep(clean, {"linear": S.linear(T)}, cfg.sgd_grid, orders)
 g_sep = sep_lin.previous_run_norms("linear")
@@ -566,6 +566,13 @@ ledger.finish()
 #   (same top, finer at the bottom), so every schedule's tuned peak lies inside the grid. We made this change after
 #   a first run showed the peak on the edge; C1 held on both grids, and extending the grid downwards can only help
 #   the constant schedule, so it makes C1 harder, not easier.
+# - **One draw of the noisy labels.** Which 10% of labels are redrawn is fixed (the spec's draw, made before any
+#   result) and is part of the dataset; `SEED` controls the minibatch orders, so C3b's verdict is about this one
+#   problem. While reviewing the chapter we also drew the noisy labels from `SEED` once, for seeds 0-2: on the draw
+#   of seed 1 the refined schedule *was* significantly better than linear decay (by 0.0027 in the objective, about
+#   0.4%, 95% interval [0.0004, 0.0049]); on the other two it was not. So at our scale the refinement gain is small and
+#   problem-dependent, in line with the paper's "on many problems" rather than "always"; a suite of problems would
+#   be needed to say how often it wins.
 # - **Tuning and reporting.** Peaks are tuned on 2 minibatch orders and the results reported on 5 others, so the
 #   minimum over the grid does not flatter any schedule. The refined schedule uses the norms of one run (the first
 #   tuning order), as a practitioner would; with another run's norms the refined shape changes visibly (the
