@@ -27,6 +27,17 @@ def test_every_chapter_is_cited_in_references():
             assert f"{{{k}," in bib, f"{c.slug} cites {k}, which is not in references.bib"
 
 
+def test_display_math_stands_in_its_own_paragraph():
+    """A `$$...$$` line glued to the text around it renders as garbage in MyST: it needs blank lines around it."""
+    for c in runner.discover():
+        lines = c.path.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if re.match(r"^# *\$\$", line) and i > 0:
+                assert lines[i - 1].rstrip() == "#", f"{c.slug}:{i + 1}: add a blank '#' line before display math"
+            if re.match(r"^# *\$\$.*\$\$\s*$", line) and i + 1 < len(lines):
+                assert lines[i + 1].rstrip() in ("#", ""), f"{c.slug}:{i + 1}: add a blank '#' line after display math"
+
+
 def test_scoreboard_and_timings_pages_render_from_ledgers():
     ledgers = {"toy": {"scale": "ci", "seed": 0, "claims": [
         {"id": "C1", "statement": "a | b $x$", "paper": "Fig. 1", "measured": "0.5 [0.4, 0.6]",

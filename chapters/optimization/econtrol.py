@@ -125,7 +125,9 @@ ledger.claim("C3", "Slope of log floor vs log gamma: >= 0.9 for EControl, in [1.
 # **EControl (Algorithm 1 of the paper, as we read it; see Deviations).** Each client keeps an error $e_i$ and a
 # gradient estimate $h_i$, initialised as $e_i^0=0$ and $h_i^0=g_i^0$. In round $t$ it computes $g_i^t$ at $x_t$
 # and sends one compressed vector
+#
 # $$\Delta_i^t=\mathcal C\big(\eta\,e_i^t+g_i^t-h_i^t\big),$$
+#
 # the server steps $x_{t+1}=x_t-\gamma\,(h^t+\Delta^t)$ with the client averages $h^t,\Delta^t$, and every client
 # updates $e_i^{t+1}=e_i^t+g_i^t-h_i^t-\Delta_i^t$ and $h_i^{t+1}=h_i^t+\Delta_i^t$.
 # Averaging the updates shows why the error is worth keeping: the *virtual iterate*

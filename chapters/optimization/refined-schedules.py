@@ -143,7 +143,9 @@ ledger.claim("C3b", "The refined schedule is strictly better than linear decay: 
 #
 # **Refinement (the paper's Alg. 1, SGD form).** Given the norms $\|g_t\|$ of a previous run: smooth them with a
 # running median of width $\tau$, then set
+#
 # $$w_t=\|g_t\|^{-2}\sum_{p=t+1}^{T-1}\|g_p\|^{-2},\qquad m_t=w_t/\max_s w_s ,$$
+#
 # and tune the peak $\eta$ again. Constant norms give $w_t\propto T-1-t$, exactly linear decay. Large early norms
 # make the first factor small (a warm-up); the sum over the remaining steps makes the tail fall to 0 faster where
 # late norms are small. For Adam-like methods the paper uses the $\ell_1$ norm and power 1,

@@ -142,7 +142,9 @@ ledger.claim("C2", "qk-layernorm lowers the LR sensitivity by > 0.1 nats and is 
 #
 # **LR sensitivity** (Sec. 2.2). For an optimiser run $\mathcal A(\eta)$ with final loss $\ell(\mathcal A(\eta))$
 # and the loss at initialisation $\ell_0$,
+#
 # $$\text{LR sensitivity}=\mathbb E_{\eta}\big[\min(\ell(\mathcal A(\eta)),\ell_0)\big]-\min_\eta\ell(\mathcal A(\eta)),$$
+#
 # the expectation taken over a log-spaced grid of learning rates. Capping at $\ell_0$ keeps one diverged run from
 # dominating the mean.
 
