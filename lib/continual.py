@@ -1,4 +1,5 @@
-"""Continual-learning helpers: a small MLP, a reservoir replay buffer, per-task accuracy, continual-evaluation metrics.
+"""Continual-learning helpers: a small MLP (and a batch of them), a reservoir replay buffer, masked cross-entropy,
+per-task accuracy, continual-evaluation metrics.
 
 The metrics follow De Lange, van de Ven & Tuytelaars (ICLR 2023, arXiv:2205.13452), "Continual evaluation for
 lifelong learning": accuracy is measured after every training iteration, and min-ACC / WC-ACC summarise the worst
@@ -36,6 +37,56 @@ class MLP(nn.Sequential):
     def linears(self) -> list[nn.Linear]:
         """The Linear layers, input to output."""
         return [m for m in self if isinstance(m, nn.Linear)]
+
+
+def stack_mlps(nets: Sequence[MLP]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Linear layers of same-shaped MLPs (no BatchNorm) stacked as leaf tensors [(W (B,in,out), b (B,1,out)), ...]."""
+    layers = [net.linears() for net in nets]
+    if len({tuple((l.in_features, l.out_features) for l in ls) for ls in layers}) != 1:
+        raise ValueError("stack_mlps needs MLPs with identical layer sizes")
+    if any(isinstance(m, nn.BatchNorm1d) for net in nets for m in net):
+        raise ValueError("stack_mlps supports MLPs without BatchNorm only")
+    return [(torch.stack([ls[i].weight.detach().T for ls in layers]).contiguous().requires_grad_(),
+             torch.stack([ls[i].bias.detach() for ls in layers]).unsqueeze(1).requires_grad_())
+            for i in range(len(layers[0]))]
+
+
+def batched_mlp(layers: Sequence[tuple[torch.Tensor, torch.Tensor]], x: torch.Tensor) -> torch.Tensor:
+    """Outputs of B stacked ReLU MLPs (from stack_mlps), each on its own inputs: x (B, n, d_in) -> (B, n, d_out)."""
+    for W, b in layers[:-1]:
+        x = torch.relu(torch.baddbmm(b, x, W))
+    W, b = layers[-1]
+    return torch.baddbmm(b, x, W)
+
+
+def masked_ce(logits: torch.Tensor, y: torch.Tensor, present_classes=None, reduction: str = "mean") -> torch.Tensor:
+    """Cross-entropy with the softmax restricted to the present classes (absent logits set to -inf).
+
+    logits (..., N, K), labels y (..., N). present_classes: a sequence of class ids, a boolean mask (K,) or one per
+    leading index (..., K), or None for the classes that occur in y (per leading index, i.e. per batch). Returns
+    the mean over the N samples, shape (...), or the per-sample losses (..., N) with reduction="none".
+    """
+    k = logits.shape[-1]
+    if present_classes is None:
+        present = nn.functional.one_hot(y, k).any(-2)  # (..., K): classes occurring in each batch
+    elif isinstance(present_classes, torch.Tensor) and present_classes.dtype == torch.bool:
+        present = present_classes
+    else:
+        ids = torch.as_tensor(list(present_classes), dtype=torch.long)
+        present = torch.zeros(k, dtype=torch.bool)
+        present[ids] = True
+    if present.shape[-1] != k:
+        raise ValueError(f"present_classes must cover {k} classes, got a mask of shape {tuple(present.shape)}")
+    present = present.unsqueeze(-2)  # broadcast over the N samples
+    if not torch.gather(present.expand(*y.shape, k), -1, y.unsqueeze(-1)).all():
+        raise ValueError("every label must be one of the present classes")
+    masked = logits.masked_fill(~present, float("-inf"))
+    nll = -torch.gather(torch.log_softmax(masked, -1), -1, y.unsqueeze(-1)).squeeze(-1)  # (..., N)
+    if reduction == "none":
+        return nll
+    if reduction != "mean":
+        raise ValueError(f"reduction must be 'mean' or 'none', got {reduction!r}")
+    return nll.mean(-1)
 
 
 class Reservoir:

@@ -3,7 +3,8 @@ import pytest
 import torch
 from scipy import stats
 
-from lib.continual import MLP, Reservoir, continual_metrics, evaluate, task_accuracy, task_index
+from lib.continual import (MLP, Reservoir, batched_mlp, continual_metrics, evaluate, masked_ce, stack_mlps,
+                           task_accuracy, task_index)
 
 
 # -- MLP -------------------------------------------------------------------------------------------------------
@@ -26,6 +27,60 @@ def test_mlp_seed_is_reproducible_and_leaves_global_rng_alone():
     assert torch.equal(torch.rand(3), before)  # seeded construction did not consume the global stream
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert not torch.equal(a[0].weight, c[0].weight)
+
+
+def test_stacked_mlps_match_the_single_models():
+    nets = [MLP((6, 5, 4, 3), seed=s) for s in range(3)]
+    layers = stack_mlps(nets)
+    assert [tuple(W.shape) for W, _ in layers] == [(3, 6, 5), (3, 5, 4), (3, 4, 3)]
+    assert all(p.is_leaf and p.requires_grad for layer in layers for p in layer)
+    x = torch.randn(3, 7, 6)
+    out = batched_mlp(layers, x)
+    for r, net in enumerate(nets):
+        assert torch.allclose(out[r], net(x[r]), atol=1e-6)
+    # models stay independent: model 0's loss has no gradient on model 1's weights
+    g = torch.autograd.grad(out[0].sum(), layers[0][0])[0]
+    assert g[0].abs().sum() > 0 and g[1:].abs().sum() == 0
+    with pytest.raises(ValueError):
+        stack_mlps([MLP((6, 5, 3)), MLP((6, 4, 3))])
+    with pytest.raises(ValueError):
+        stack_mlps([MLP((6, 5, 3), bn=True)])
+
+
+# -- masked cross-entropy --------------------------------------------------------------------------------------
+def test_masked_ce_is_ce_over_the_present_classes():
+    torch.manual_seed(0)
+    logits, y = torch.randn(8, 5), torch.tensor([1, 3, 3, 1, 1, 3, 1, 3])
+    sub = torch.tensor([1, 3])
+    # the softmax over classes {1, 3} only: plain CE on those two columns with relabelled targets
+    ref = torch.nn.functional.cross_entropy(logits[:, sub], (y == 3).long())
+    assert torch.allclose(masked_ce(logits, y, [1, 3]), ref)
+    assert torch.allclose(masked_ce(logits, y), ref)  # None: the classes that occur in y
+    mask = torch.tensor([False, True, False, True, False])
+    assert torch.allclose(masked_ce(logits, y, mask), ref)
+    # all classes present: ordinary cross-entropy; never larger than it otherwise
+    assert torch.allclose(masked_ce(logits, y, range(5)), torch.nn.functional.cross_entropy(logits, y))
+    assert masked_ce(logits, y, [1, 3]) <= torch.nn.functional.cross_entropy(logits, y)
+    assert masked_ce(logits, y, [1, 3], reduction="none").shape == (8,)
+    with pytest.raises(ValueError):
+        masked_ce(logits, y, [1, 2])  # label 3 is not present
+    with pytest.raises(ValueError):
+        masked_ce(logits, y, torch.ones(4, dtype=torch.bool))
+
+
+def test_masked_ce_gradients_and_batches():
+    logits = torch.randn(2, 4, 5, requires_grad=True)  # 2 models, 4 samples, 5 classes
+    y = torch.tensor([[0, 2, 2, 0], [4, 4, 1, 1]])
+    loss = masked_ce(logits, y)  # per model: classes {0, 2} and {1, 4}
+    assert loss.shape == (2,) and torch.isfinite(loss).all()
+    (g,) = torch.autograd.grad(loss.sum(), logits)
+    assert torch.isfinite(g).all()
+    assert g[0][:, [1, 3, 4]].abs().sum() == 0 and g[1][:, [0, 2, 3]].abs().sum() == 0  # absent logits untouched
+    assert g[0][:, [0, 2]].abs().sum() > 0
+    for r in range(2):  # the same as one model at a time
+        assert torch.allclose(loss[r], masked_ce(logits[r].detach(), y[r]))
+    per_model = torch.tensor([[True, False, True, False, False], [False, True, False, False, True]])
+    assert torch.allclose(masked_ce(logits, y, per_model), loss)
 
 
 # -- Reservoir -------------------------------------------------------------------------------------------------
