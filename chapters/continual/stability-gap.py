@@ -60,7 +60,7 @@ from myst_nb import glue
 from lib import plot
 from lib.claims import Ledger, REPRODUCED
 from lib.config import scale_config
-from lib.continual import MLP, Reservoir, continual_metrics, task_accuracy, task_index
+from lib.continual import MLP, Reservoir, batched_mlp, continual_metrics, stack_mlps, task_accuracy, task_index
 from lib.data import class_incremental, load_digits_split, rotate
 from lib.seeding import seed_everything, seed_list
 from lib.stats import mean_ci, paired_bootstrap_ci, spearman
@@ -136,18 +136,10 @@ ledger.claim("C3", "In a 2-task rotated-digits stream with ER, the gap at 60° a
 # %%
 def init_models(model_seeds, sizes):
     """One lib.continual.MLP per seed, stacked layer by layer into [(W (B, in, out), b (B, 1, out)), ...]."""
-    nets = [MLP(sizes, seed=s).linears() for s in model_seeds]
-    return [(torch.stack([n[i].weight.detach().T for n in nets]).contiguous().requires_grad_(),
-             torch.stack([n[i].bias.detach() for n in nets]).unsqueeze(1).requires_grad_())
-            for i in range(len(sizes) - 1)]
+    return stack_mlps([MLP(sizes, seed=s) for s in model_seeds])
 
 
-def forward(layers, x):
-    """Logits of every model on its own inputs, x: (B, n, 64) -> (B, n, 10)."""
-    for W, b in layers[:-1]:
-        x = torch.relu(torch.baddbmm(b, x, W))
-    W, b = layers[-1]
-    return torch.baddbmm(b, x, W)
+forward = batched_mlp  # logits of every model on its own inputs, x: (B, n, 64) -> (B, n, 10)
 
 
 def sgd_step(layers, x, y, w_replay):
