@@ -1,4 +1,4 @@
-"""Test-time adaptation helpers shared by the TTA chapters: digits-C corruptions, BN adaptation, entropy, EMA, calibration."""
+"""Test-time adaptation helpers: digits-C corruptions, BN adaptation, entropy, EMA, calibration, SWAG/Fisher/restoration."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 __all__ = ["CORRUPTIONS", "corrupt", "configure_bn_for_tta", "bn_affine_params", "entropy", "ema_update",
-           "calibration_metrics"]
+           "calibration_metrics", "SwagDiag", "diag_gaussian_penalty", "fisher_diag", "restore", "low_fisher_mask",
+           "random_mask"]
 
 CORRUPTIONS = ("gaussian_noise", "shot_noise", "impulse_noise", "blur", "contrast", "brightness", "occlude",
                "invert_partial", "shift")
@@ -121,3 +122,56 @@ def calibration_metrics(probs: torch.Tensor, y: torch.Tensor, n_bins: int = 15) 
     ece = sum((bins == b).double().sum() / n * abs(correct[bins == b].mean() - conf[bins == b].mean())
               for b in range(n_bins) if (bins == b).any())
     return {"error": float(1 - correct.mean()), "nll": float(nll), "brier": float(brier), "ece": float(ece)}
+
+
+class SwagDiag:
+    """Running first and second moments of a model's parameters (SWAG-diagonal, Maddox et al. 2019)."""
+
+    def __init__(self, model: nn.Module):
+        self.n = 0
+        self.m1 = [torch.zeros_like(p) for p in model.parameters()]
+        self.m2 = [torch.zeros_like(p) for p in model.parameters()]
+
+    @torch.no_grad()
+    def update(self, model: nn.Module) -> None:
+        """Add the model's current parameters to the running moments."""
+        self.n += 1
+        for a, b, p in zip(self.m1, self.m2, model.parameters()):
+            a.mul_((self.n - 1) / self.n).add_(p / self.n)
+            b.mul_((self.n - 1) / self.n).add_(p.pow(2) / self.n)
+
+    def mean(self) -> list[torch.Tensor]:
+        """SWA mean of the collected parameters."""
+        return [a.clone() for a in self.m1]
+
+    def var(self) -> list[torch.Tensor]:
+        """Diagonal variance of the collected parameters (clamped at 0)."""
+        return [(b - a.pow(2)).clamp_min(0) for a, b in zip(self.m1, self.m2)]
+
+
+def diag_gaussian_penalty(params, mu, var, damping: float = 1e-6) -> torch.Tensor:
+    """Negative log-density (up to a constant) of N(mu, diag(var + damping)): 0.5 sum (p - mu)^2 / (var + damping)."""
+    return 0.5 * sum(((p - m) ** 2 / (v + damping)).sum() for p, m, v in zip(params, mu, var))
+
+
+def fisher_diag(params) -> list[torch.Tensor]:
+    """Diagonal Fisher estimate from the gradients currently in ``p.grad`` (squared gradients)."""
+    return [p.grad.detach().pow(2) for p in params]
+
+
+@torch.no_grad()
+def restore(params, source, mask_fn) -> None:
+    """Reset the entries of each parameter selected by mask_fn(i, p) to the source value (in place)."""
+    for i, (p, p0) in enumerate(zip(params, source)):
+        p.copy_(torch.where(mask_fn(i, p), p0, p))
+
+
+def low_fisher_mask(fim, quantile: float):
+    """mask_fn for ``restore``: entries whose Fisher value is below the given quantile of all Fisher values (PETAL)."""
+    threshold = torch.quantile(torch.cat([f.reshape(-1) for f in fim]), quantile)
+    return lambda i, p: fim[i] < threshold
+
+
+def random_mask(prob: float, generator: torch.Generator):
+    """mask_fn for ``restore``: each entry independently with probability prob (CoTTA's stochastic restoration)."""
+    return lambda i, p: torch.rand(p.shape, generator=generator) < prob

@@ -45,3 +45,30 @@ def test_entropy_ema_and_calibration():
     assert m["nll"] == pytest.approx(-(math.log(0.9) + math.log(0.8) + math.log(0.4)) / 3)
     assert m["brier"] == pytest.approx((2 * 0.01 + 2 * 0.04 + 2 * 0.36) / 3)
     assert m["ece"] == pytest.approx((0.1 + 0.2 + 0.6) / 3)  # one sample per bin: |correct - conf|
+
+
+def test_swag_penalty_fisher_and_restoration():
+    model = nn.Linear(3, 2)
+    swag = tta.SwagDiag(model)
+    snaps = []
+    for k in range(4):
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(float(k))
+        swag.update(model)
+        snaps.append([p.detach().clone() for p in model.parameters()])
+    for j, (mu, var) in enumerate(zip(swag.mean(), swag.var())):
+        stack = torch.stack([s[j] for s in snaps])
+        assert torch.allclose(mu, stack.mean(0)) and torch.allclose(var, stack.var(0, unbiased=False), atol=1e-5)
+    params = [torch.tensor([1.0, 3.0])]
+    assert tta.diag_gaussian_penalty(params, [torch.zeros(2)], [torch.ones(2)], 0.0) == pytest.approx(5.0)
+    w = torch.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    (w * torch.tensor([1.0, 2.0, 3.0])).sum().backward()
+    fim = tta.fisher_diag([w])
+    assert torch.equal(fim[0], torch.tensor([1.0, 4.0, 9.0]))
+    p, src = [torch.tensor([5.0, 6.0, 7.0])], [torch.zeros(3)]
+    tta.restore(p, src, tta.low_fisher_mask(fim, 0.5))  # the median Fisher value is 4: only entry 0 is below
+    assert torch.equal(p[0], torch.tensor([0.0, 6.0, 7.0]))
+    p = [torch.ones(10_000)]
+    tta.restore(p, [torch.zeros(10_000)], tta.random_mask(0.1, torch.Generator().manual_seed(0)))
+    assert (p[0] == 0).float().mean() == pytest.approx(0.1, abs=0.01)

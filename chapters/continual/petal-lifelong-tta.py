@@ -65,8 +65,9 @@ from lib.continual import MLP
 from lib.data import load_digits_split
 from lib.seeding import seed_everything, seed_list
 from lib.stats import mean_ci, paired_bootstrap_ci
-from lib.tta import (CORRUPTIONS, bn_affine_params, calibration_metrics, configure_bn_for_tta, corrupt, ema_update,
-                     entropy)
+from lib.tta import (CORRUPTIONS, SwagDiag, bn_affine_params, calibration_metrics, configure_bn_for_tta, corrupt,
+                     diag_gaussian_penalty, ema_update, entropy, fisher_diag, low_fisher_mask, random_mask)
+from lib.tta import restore as restore_
 
 plot.use_style()
 cfg = scale_config(SCALE,
@@ -145,25 +146,19 @@ def train_source(x, y, seed, steps, swag_start):
     g = torch.Generator().manual_seed(seed)
     model = MLP((x.shape[1], *HIDDEN, 10), bn=True, seed=seed)
     opt = torch.optim.SGD(model.parameters(), lr=SRC_LR, momentum=SRC_MOM)
-    m1 = [torch.zeros_like(p) for p in model.parameters()]
-    m2 = [torch.zeros_like(p) for p in model.parameters()]
-    n = 0
+    swag = SwagDiag(model)
     for t in range(1, steps + 1):
         idx = torch.randint(0, len(x), (BATCH,), generator=g)
         opt.zero_grad()
         F.cross_entropy(model(augment(x[idx], 1, g)[0]), y[idx]).backward()  # standard augmented training
         opt.step()
         if t > swag_start and t % SWAG_EVERY == 0:  # SWAG: running moments of the SGD iterates
-            n += 1
-            with torch.no_grad():
-                for a, b, p in zip(m1, m2, model.parameters()):
-                    a.mul_((n - 1) / n).add_(p / n)
-                    b.mul_((n - 1) / n).add_(p.pow(2) / n)
+            swag.update(model)
+    mu, var = swag.mean(), swag.var()
     with torch.no_grad():
-        for p, a in zip(model.parameters(), m1):
+        for p, a in zip(model.parameters(), mu):
             p.copy_(a)  # source weights = SWAG mean
-    var = [(b - a.pow(2)).clamp_min(0) for a, b in zip(m1, m2)]
-    return model, [a.clone() for a in m1], var
+    return model, mu, var
 
 
 def grouped_forward(model, x):
@@ -215,23 +210,17 @@ def mean_teacher_step(state, x, g, prior=None, restore="random"):
     loss = -(pseudo.softmax(-1) * student(x).log_softmax(-1)).sum(-1).mean()  # CE to soft pseudo-labels
     if prior is not None:  # PETAL: SWAG-diagonal prior on the student (appendix Eq. 12)
         mu, var, weight = prior
-        loss = loss + weight * 0.5 * sum(((p - m) ** 2 / (v + DAMP)).sum()
-                                         for p, m, v in zip(student.parameters(), mu, var))
+        loss = loss + weight * diag_gaussian_penalty(student.parameters(), mu, var, DAMP)
     opt.zero_grad()
     loss.backward()
     params = list(student.parameters())
     if restore == "fisher":  # diagonal Fisher from this batch's gradient (Alg. 2 line 13)
-        fim = [p.grad.detach().pow(2) for p in params]
-        threshold = torch.quantile(torch.cat([f.reshape(-1) for f in fim]), DELTA)
+        mask = low_fisher_mask(fisher_diag(params), DELTA)  # PETAL: the least informative weights (Alg. 2 lines 14-15)
+    else:
+        mask = random_mask(RESTORE_P, g)  # CoTTA: stochastic restoration (Eqs. 8-9)
     opt.step()
     ema_update(teacher, student, EMA)  # teacher = EMA of the student (Alg. 2 line 12)
-    with torch.no_grad():
-        for i, (p, p0) in enumerate(zip(params, source)):
-            if restore == "fisher":  # PETAL: reset the least informative weights (Alg. 2 lines 14-15)
-                mask = fim[i] < threshold
-            else:  # CoTTA: stochastic restoration (Eqs. 8-9)
-                mask = torch.rand(p.shape, generator=g) < RESTORE_P
-            p.copy_(torch.where(mask, p0, p))
+    restore_(params, source, mask)  # reset the selected weights to their source values
     return pseudo.softmax(-1)
 
 
