@@ -62,7 +62,7 @@ from myst_nb import glue
 from lib import plot
 from lib.claims import Ledger, NOT_REPRODUCED, REPRODUCED
 from lib.config import scale_config
-from lib.continual import MLP
+from lib.continual import MLP, stack_mlps
 from lib.data import load_digits_split
 from lib.seeding import seed_everything, seed_list
 from lib.stats import mean_ci, paired_bootstrap_ci
@@ -171,14 +171,6 @@ def permutations(n_tasks, seed, d=64):
     return [np.arange(d)] + [rng.permutation(d) for _ in range(n_tasks - 1)]
 
 
-def init_models(model_seeds, sizes):
-    """One lib.continual.MLP per seed, stacked layer by layer into [(W (B, in, out), b (B, 1, out)), ...]."""
-    nets = [MLP(sizes, seed=s).linears() for s in model_seeds]
-    return [(torch.stack([n[i].weight.detach().T for n in nets]).contiguous().requires_grad_(),
-             torch.stack([n[i].bias.detach() for n in nets]).unsqueeze(1).requires_grad_())
-            for i in range(len(sizes) - 1)]
-
-
 def forward(layers, x, keep=False):
     """Logits of every model on its own inputs, x: (B, n, 64) -> (B, n, 10); keep=True also returns (a, z) per layer."""
     acts = []
@@ -219,7 +211,7 @@ def run_environments(model_seeds):
     y_te = torch.stack([d.y_test.repeat(T) for d in data]).repeat(M, 1)
     n_tr, n_te = len(data[0].y_train), len(data[0].y_test)
     gens = [torch.Generator().manual_seed(s) for s in model_seeds]
-    layers = init_models([s for _ in METHODS for s in model_seeds], (64, cfg.hidden, cfg.hidden, 10))
+    layers = stack_mlps([MLP((64, cfg.hidden, cfg.hidden, 10), seed=s) for _ in METHODS for s in model_seeds])
     params = [p for layer in layers for p in layer]
     lam = torch.tensor([float(m.split()[1]) if m.startswith("EWC") else 0.0
                         for m in METHODS for _ in model_seeds]).view(B, 1, 1)

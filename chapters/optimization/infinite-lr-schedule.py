@@ -61,7 +61,7 @@ from myst_nb import glue
 from lib import plot
 from lib.claims import Ledger, NOT_REPRODUCED, REPRODUCED
 from lib.config import scale_config
-from lib.continual import MLP
+from lib.continual import MLP, stack_mlps
 from lib.data import load_digits_split
 from lib.schedules import cosine, infinite, with_warmup
 from lib.seeding import seed_everything, seed_list
@@ -154,13 +154,6 @@ SCHEDULES = {  # learning-rate multipliers of ETA_MAX over the whole sequence, K
 NAMES = list(SCHEDULES)
 
 
-def init_stack(model_seeds, sizes):
-    """One network per seed (lib.continual.MLP initialisation), stacked: [(W (B, in, out), b (B, 1, out)), ...]."""
-    nets = [MLP(sizes, seed=s).linears() for s in model_seeds]
-    return [(torch.stack([n[i].weight.detach().T for n in nets]).contiguous(),
-             torch.stack([n[i].bias.detach() for n in nets]).unsqueeze(1)) for i in range(len(sizes) - 1)]
-
-
 def reconstruct(layers, x, mask):
     """MAE forward pass of every stacked network on its own images: input [visible pixels, mask] -> 64 pixels."""
     h = torch.cat([x * (1 - mask), mask], -1)
@@ -213,8 +206,8 @@ def run_sequence(model_seeds):
     M_te = random_masks(X_te.shape[:3], gen)  # one fixed mask per held-out image
     valid = torch.arange(X_te.shape[2]) < n_te[..., None]  # (task, seed, max_n): real images, not padding
 
-    base = init_stack(model_seeds, (128, cfg.hidden, cfg.hidden, 64))  # the same start for both arms
-    arms = {name: [tuple(p.clone().requires_grad_() for p in layer) for layer in base] for name in NAMES}
+    base = stack_mlps([MLP((128, cfg.hidden, cfg.hidden, 64), seed=s) for s in model_seeds])  # same start, both arms
+    arms = {name: [tuple(p.detach().clone().requires_grad_() for p in layer) for layer in base] for name in NAMES}
     opt = torch.optim.AdamW([{"params": [p for layer in arms[n] for p in layer]} for n in NAMES],
                             lr=ETA_MAX, betas=BETAS, weight_decay=WEIGHT_DECAY)
     joint = lambda: [tuple(torch.cat(ps) for ps in zip(*(arms[n][i] for n in NAMES)))  # noqa: E731
