@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book run html test unit seeds clean
+.PHONY: help venv book run html test unit seeds data clean
 
 help:
 	@echo "make book   - install (first time), execute every chapter at SCALE=ci, build _build/html"
@@ -12,6 +12,7 @@ help:
 	@echo "make unit   - only the fast unit tests"
 	@echo "make html   - rebuild the HTML from the chapters already executed"
 	@echo "make seeds SELECT=<slug> - run chapters for SEED 0-4 (in _build/seeds) and tabulate every claim"
+	@echo "make data   - rebuild every trained artifact under data/ (python -m lib build --all; CPU-minutes)"
 	@echo "make clean  - remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -44,6 +45,9 @@ unit: $(STAMP)
 
 seeds: $(STAMP)
 	$(BIN)/python -m lib.sweep $(or $(SELECT),$(error set SELECT=<chapter slug, part or glob>)) --seeds $(or $(SEEDS),0-4)
+
+data: $(STAMP)
+	$(BIN)/python -m lib build --all
 
 clean:
 	rm -rf _build

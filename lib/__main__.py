@@ -1,5 +1,6 @@
 """Command line: `python -m lib run [SELECTOR ...] [--scale ci|paper] [--seed N] [--jobs N]`, `python -m lib list`,
-and `python -m lib book` (build the HTML book from the executed chapters)."""
+`python -m lib book` (build the HTML book from the executed chapters) and `python -m lib build NAME|--all|--list`
+(trained artifacts under data/, see lib/artifacts.py)."""
 import argparse
 import os
 import sys
@@ -33,6 +34,11 @@ class _OneLineParser(argparse.ArgumentParser):
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["build"]:  # its own parser: python -m lib build --help
+        from . import artifacts
+
+        return artifacts.main(argv[1:])
     p = _OneLineParser(prog="python -m lib", description="Run and publish the book's chapters.")
     sub = p.add_subparsers(dest="cmd", required=True, parser_class=_OneLineParser)
     r = sub.add_parser("run", help="execute chapters with papermill and check their claims")
@@ -44,6 +50,7 @@ def main(argv=None) -> int:
     sub.add_parser("list", help="list the chapters")
     b = sub.add_parser("book", help="build the HTML book into _build/html from the executed notebooks")
     b.add_argument("--no-strict", action="store_true", help="do not turn Sphinx warnings into errors")
+    sub.add_parser("build", help="build trained artifacts into data/ (python -m lib build --help)")
     a = p.parse_args(argv)
     try:
         chapters = runner.discover()

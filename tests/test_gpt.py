@@ -109,3 +109,117 @@ def test_independent_weight_decay_shrinks_by_schedule_times_wd():
     assert torch.allclose(p["head.weight"][0], p0["head.weight"][0] * shrink, atol=1e-6)
     pc, _ = train(CFG, p0, [0.0, 0.0], lambda s: zero[s], 5, weight_decay=0.1, independent_wd=False)
     assert torch.equal(pc["head.weight"], p0["head.weight"])
+
+
+# -- one model: generation with a KV cache, log-probabilities, SFT, DPO, fit, artifacts, record ----------------------
+from lib import gpt as G  # noqa: E402
+
+
+def _model(**kw):
+    cfg = G.GPTConfig(vocab=13, seq_len=24, d_model=32, n_heads=4, n_layers=2, tied=True, **kw)
+    m = G.GPT(cfg, seed=0)
+    with torch.no_grad():  # larger weights than the init, so that greedy choices are far from ties
+        for p in m.parameters():
+            p.mul_(3.0)
+    return m.eval()
+
+
+def _generate_without_cache(model, prompts, max_new, pad=0):
+    """Reference: greedy decoding by a full forward pass over each (unpadded) row at every step."""
+    out = []
+    for p in prompts:
+        seq = list(p)
+        for _ in range(max_new):
+            logits = model(torch.tensor([seq]))[0, -1]
+            seq.append(int(logits.argmax()))
+        out.append(seq[len(p):])
+    return out
+
+
+def test_cached_batched_generation_matches_a_no_cache_reference():
+    m = _model()
+    prompts = [[1, 2, 3], [4], [5, 6, 7, 8, 9, 10], [11, 12]]  # different lengths in one batch
+    got = G.generate(m, prompts, 8, temperature=0)
+    assert got == _generate_without_cache(m, prompts, 8)
+    # the cached logits equal the direct forward's logits at every step
+    steps = []
+    G.generate(m, prompts[:1], 5, temperature=0, logits_hook=lambda i, lg: steps.append(lg.clone()) or lg)
+    full = m(torch.tensor([prompts[0] + got[0][:4]]))[0, len(prompts[0]) - 1:]
+    torch.testing.assert_close(torch.cat(steps), full, atol=3e-4, rtol=1e-4)  # float32 summation order
+
+
+def test_generation_stops_at_eos_samples_and_repeats_prompts():
+    m = _model()
+    eos = G.generate(m, [[1, 2]], 1, temperature=0)[0][0]  # the token greedy decoding emits first
+    assert G.generate(m, [[1, 2]], 6, temperature=0, eos=eos) == [[]]
+    gen = torch.Generator().manual_seed(0)
+    rows = G.generate(m, [[1], [2, 3]], 5, temperature=1.0, top_p=0.9, n_samples=3, generator=gen)
+    assert len(rows) == 6 and all(len(r) == 5 for r in rows)
+    with pytest.raises(ValueError, match="empty prompt"):
+        G.generate(m, [[]], 3)
+    with pytest.raises(ValueError, match="no room"):
+        G.generate(m, [list(range(1, 13)) * 2], 3)
+
+
+def test_completion_logprobs_match_a_direct_forward_pass():
+    m = _model()
+    prompts, comps = [[1, 2, 3], [4]], [[5, 6], [7, 8, 9]]
+    lp, mask = G.completion_logprobs(m, prompts, comps)
+    for b, (p, c) in enumerate(zip(prompts, comps)):
+        logp = m(torch.tensor([p + c]))[0].log_softmax(-1)
+        direct = torch.stack([logp[len(p) - 1 + j, c[j]] for j in range(len(c))])
+        torch.testing.assert_close(lp[b, :len(c)], direct, atol=1e-5, rtol=1e-5)
+        assert mask[b].sum() == len(c)
+    torch.testing.assert_close(G.sequence_logprob(m, prompts, comps), lp.sum(1))
+    torch.testing.assert_close(G.span_logprob(lp, mask, [(1, 2), (0, 3)]), torch.stack([lp[0, 1], lp[1].sum()]))
+    # SFT on completions is the mean NLL of exactly those tokens
+    torch.testing.assert_close(G.sft_loss(m, prompts, comps), -lp[mask].mean())
+
+
+def test_dpo_loss_is_log2_at_the_reference_and_falls_with_the_margin():
+    z = torch.zeros(4)
+    assert abs(G.dpo_loss(z, z, z, z, beta=0.1).item() - np.log(2)) < 1e-6
+    assert G.dpo_loss(z + 1, z - 1, z, z, beta=0.5) < np.log(2)
+
+
+def test_fit_learns_a_copy_task_and_artifacts_round_trip(tmp_path):
+    m = G.GPT(G.GPTConfig(vocab=8, seq_len=12, d_model=32, n_heads=2, n_layers=1, tied=True), seed=0)
+    gen = torch.Generator().manual_seed(0)
+
+    def loss(step):
+        x = torch.randint(1, 8, (32, 4), generator=gen).tolist()
+        return G.sft_loss(m, [r + [0] for r in x], x)
+
+    losses = G.fit(m, loss, 150, 3e-3, warmup=10)
+    assert losses[-10:].mean() < 0.5 * losses[:10].mean()
+    torch.save(G.to_artifact(m), tmp_path / "m.pt")
+    m2 = G.from_artifact(torch.load(tmp_path / "m.pt"))
+    x = torch.randint(1, 8, (2, 6))
+    torch.testing.assert_close(m2(x), m(x), atol=0.05, rtol=0.05)  # fp16 weights
+
+
+def test_record_and_bidirectional_attention():
+    m = _model()
+    x = torch.tensor([[1, 2, 3, 4]])
+    with G.record(m) as rec:
+        m(x)
+    assert len(rec["attn_logits"]) == 2 and rec["attn_logits"][0].shape == (1, 4, 4, 4)
+    assert torch.isinf(rec["attn_logits"][0][0, 0, 0, 1])  # causal mask
+    assert rec["mlp"][0].shape == (1, 4, 128)
+    assert m.blocks[0].attn._record is None  # hooks removed
+    enc = _model(causal=False)
+    y1, y2 = enc(x), enc(torch.tensor([[1, 2, 3, 5]]))
+    assert not torch.allclose(y1[0, 0], y2[0, 0])  # early positions see later tokens
+
+
+def test_tokenizers_round_trip():
+    from lib.tokenizers import CharTokenizer, WordTokenizer
+
+    ct = CharTokenizer("~$ abc", {"pad": "~", "eos": "$"})
+    assert ct.decode(ct.encode("ab ca")) == "ab ca" and ct.pad == 0 and ct.eos == 1
+    with pytest.raises(ValueError, match="not in the alphabet"):
+        ct.encode("z")
+    wt = WordTokenizer(["<pad>", "<unk>", "sort", "x"], {"pad": "<pad>", "unk": "<unk>"})
+    assert wt.encode("sort x foo") == [2, 3, 1] and wt.decode([2, 3]) == "sort x"
+    with pytest.raises(ValueError, match="duplicate"):
+        WordTokenizer(["a", "a"])
