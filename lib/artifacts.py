@@ -189,9 +189,13 @@ def build(name: str, tiny: bool = False, out: Path | None = None, log=print) -> 
                  built=f"{date.today().isoformat()}, {wall:.0f} s wall, {cpu:.0f} s CPU, {platform.machine()}",
                  source=source_hash(art), quality=res.get("quality", {}))
     if not tiny:
-        entries = read_manifest()
-        entries[art.file] = entry
-        write_manifest(entries)
+        import fcntl
+
+        with open(folder / ".MANIFEST.lock", "w") as lock:  # concurrent builds must not drop each other's entries
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            entries = read_manifest()
+            entries[art.file] = entry
+            write_manifest(entries)
     log(f"built {name} in {wall:.0f} s wall ({cpu:.0f} s CPU); quality {json.dumps(entry['quality'])}")
     return entry
 
