@@ -123,9 +123,7 @@ ledger.claim("C4", "R-Tuning trained on `city` only: AP(P(sure)) on `job` > base
 # period; then, with its own answer in context, the confidence is the normalised probability of the "sure"
 # continuation,
 #
-# $$
-# c_{\text{R}}(x) = \frac{p(\text{ sure\$} \mid x, \hat a)}{p(\text{ sure\$} \mid x, \hat a) + p(\text{ unsure\$} \mid x, \hat a)},
-# $$
+# $$c_{\text{R}}(x) = \frac{p(\text{ sure\$} \mid x, \hat a)}{p(\text{ sure\$} \mid x, \hat a) + p(\text{ unsure\$} \mid x, \hat a)},$$
 #
 # and the model *answers willingly* when $c_{\text{R}} > 0.5$. The vanilla model's confidence is its answer
 # probability, the geometric mean of the answer tokens' probabilities (as in the released evaluation code). AP is

@@ -111,11 +111,7 @@ ledger.claim("C4", "Partial code: fail->pass flips (the part of RR_5@1 that RD m
 # relative loss against the nominal pass rate) and the robust relative rate (the fraction of problems whose outcome
 # changes under at least one variant, in either direction):
 #
-# $$
-# \mathrm{RP}_s@1=\frac1N\sum_x\min_{i\le s}c(x_i),\qquad
-# \mathrm{RD}_s@1=\frac{\mathrm{pass@1}-\mathrm{RP}_s@1}{\mathrm{pass@1}},\qquad
-# \mathrm{RR}_s@1=\frac1N\sum_x\Big[c(x)\big(1-\min_i c(x_i)\big)+\big(1-c(x)\big)\max_i c(x_i)\Big].
-# $$
+# $$\mathrm{RP}_s@1=\frac1N\sum_x\min_{i\le s}c(x_i),\qquad \mathrm{RD}_s@1=\frac{\mathrm{pass@1}-\mathrm{RP}_s@1}{\mathrm{pass@1}},\qquad \mathrm{RR}_s@1=\frac1N\sum_x\Big[c(x)\big(1-\min_i c(x_i)\big)+\big(1-c(x)\big)\max_i c(x_i)\Big].$$
 #
 # The first term of RR counts pass-to-fail flips, the second fail-to-pass flips ($\mathrm{RR}^{+}$ below). With
 # sampling, ReCode plugs the per-problem count of samples that are correct on all (or flip under some) variants

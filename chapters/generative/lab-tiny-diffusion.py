@@ -19,7 +19,7 @@
 # [arXiv:2102.09672](https://arxiv.org/abs/2102.09672)), DDIM (Song, Meng & Ermon, ICLR 2021,
 # [arXiv:2010.02502](https://arxiv.org/abs/2010.02502)), classifier-free guidance (Ho & Salimans, 2022,
 # [arXiv:2207.12598](https://arxiv.org/abs/2207.12598)) and EDM (Karras, Aittala, Aila & Laine, NeurIPS 2022,
-# [arXiv:2206.00364](https://arxiv.org/abs/2206.00364))
+# [arXiv:2206.00364](https://arxiv.org/abs/2206.00364)) · {cite}`ho2020ddpm` {cite}`nichol2021improved` {cite}`song2021ddim` {cite}`ho2022cfg` {cite}`karras2022edm`
 #
 # The diffusion papers in this part study Stable Diffusion, DeepFloyd-IF or EDM networks trained on ImageNet, LAION
 # or CIFAR-10 and judge them by FID. None of that fits in a 45-second CPU budget, so the chapters share one

@@ -135,11 +135,7 @@ ledger.claim("C3", "At lambda 0.1/0.9 NoiseDiffusion's RMSE to the nearer input 
 # \sin(\lambda\pi/2)$, $\mu=c\,\alpha/(\alpha+\beta)$, $\nu=c\,\beta/(\alpha+\beta)$ ($c=1.2$) and the clip
 # $\mathrm{cl}_B(z)=\min(\max(z,-B),B)$, the corrected latent is
 #
-# $$
-# x_{t^*}^{\lambda}=\mathrm{cl}_B\Big(\alpha\,\mathrm{cl}_B(x^1_{t^*})+\beta\,\mathrm{cl}_B(x^2_{t^*})
-# +(\mu-\alpha)\sqrt{\bar\alpha_{t^*}}\,x_0^1+(\nu-\beta)\sqrt{\bar\alpha_{t^*}}\,x_0^2
-# +\gamma\sqrt{1-\bar\alpha_{t^*}}\,\epsilon\Big),
-# $$
+# $$x_{t^*}^{\lambda}=\mathrm{cl}_B\Big(\alpha\,\mathrm{cl}_B(x^1_{t^*})+\beta\,\mathrm{cl}_B(x^2_{t^*})+(\mu-\alpha)\sqrt{\bar\alpha_{t^*}}\,x_0^1+(\nu-\beta)\sqrt{\bar\alpha_{t^*}}\,x_0^2+\gamma\sqrt{1-\bar\alpha_{t^*}}\,\epsilon\Big),$$
 #
 # then decoded by DDIM from $t^*$. The inner clip suppresses extreme noise values (the "constraint"), $\gamma$
 # mixes in fresh Gaussian noise (the "correction"), and the $(\mu-\alpha)$, $(\nu-\beta)$ terms re-inject the raw

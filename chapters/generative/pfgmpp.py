@@ -129,9 +129,7 @@ ledger.claim("C3", "At alpha = 0 the best finite D improves on D = inf (EDM) by 
 # the diffusion noise level $\sigma$. An equivalent construction makes the $N+D$ dimensions visible. Draw
 # $g=(g_N,g_D)\sim\mathcal N(0,I_{N+D})$, that is, a uniform direction in $N+D$ dimensions up to its length, and set
 #
-# $$
-# x-y \;=\; r\,\frac{g_N}{\|g_D\|}.
-# $$
+# $$x-y \;=\; r\,\frac{g_N}{\|g_D\|}.$$
 #
 # Its norm is $r\|g_N\|/\|g_D\|=r\sqrt{B/(1-B)}$ with $B=\|g_N\|^2/(\|g_N\|^2+\|g_D\|^2)\sim\mathrm{Beta}(N/2,D/2)$,
 # and its direction $g_N/\|g_N\|$ is uniform and independent of $B$. This is the paper's sampler, written so that
@@ -159,9 +157,7 @@ ledger.claim("C3", "At alpha = 0 the best finite D improves on D = inf (EDM) by 
 # definition from the authors' script for this experiment (`generate_alpha.py`). At the start of every sampler step
 # $i$, before the denoiser is evaluated, the state is perturbed as
 #
-# $$
-# x \leftarrow x+\alpha\,\sigma_i\,\epsilon_i,\qquad \epsilon_i\sim\mathcal N(0,I),
-# $$
+# $$x \leftarrow x+\alpha\,\sigma_i\,\epsilon_i,\qquad \epsilon_i\sim\mathcal N(0,I),$$
 #
 # for every $D$, with $\sigma_i$ the step's noise level. The authors' script uses $\alpha\in\{0,0.1,0.2\}$. We use the
 # same $\epsilon_i$ for every $\alpha$, so the curves are paired comparisons.
