@@ -27,7 +27,7 @@
 # perfect (GPT-4o mini 0.99 on the new-knowledge leaderboard) while generalization is much lower (GPT-4o mini
 # 0.65; 0.37 on average over the five models), updating known facts is harder still (0.19 average
 # generalization), and the Gemini services barely learn anything. Here the "LLM" is the book's tiny character
-# GPT ([the lab](lab-tiny-lm.py)), whose knowledge is an exact fact table read in pretraining, and "the
+# GPT ({doc}`the lab <lab-tiny-lm>`), whose knowledge is an exact fact table read in pretraining, and "the
 # fine-tuning API" is plain supervised fine-tuning with an epoch budget.
 #
 # ```{admonition} Claims tested in this chapter

@@ -29,7 +29,7 @@
 # and ranking answers by that confidence gives a higher average precision (AP) than vanilla fine-tuning on
 # ParaRel, MMLU and out-of-domain sets; the paper also finds that learning the uncertainty in training beats
 # estimating it at test time from the vanilla model's answer probabilities. Here the "LLM" is the book's tiny
-# character GPT ([the lab](lab-tiny-lm.py)), whose parametric knowledge is exactly the fact table it read in
+# character GPT ({doc}`the lab <lab-tiny-lm>`), whose parametric knowledge is exactly the fact table it read in
 # pretraining, in the spirit of asking whether language models know what they know {cite}`kadavath2022know`.
 #
 # ```{admonition} Claims tested in this chapter

@@ -277,13 +277,13 @@ plot.show(fig)
 
 rho = spearman(x, [pass10[d] for d in ds])
 for d in (32, 96, 128, 192):
-    glue(f"ltc_loss{d}", records[names[d]]["quality"]["final_loss"], display=False)
-glue("ltc_greedy", greedy_base, display=False)
-glue("ltc_p1", base_curve[0], display=False)
-glue("ltc_p10", base_curve[i10], display=False)
-glue("ltc_rho", rho, display=False)
-glue("ltc_small", pass10[ds[0]], display=False)
-glue("ltc_large", pass10[ds[-1]], display=False)
+    glue(f"ltc_loss{d}", float(records[names[d]]["quality"]["final_loss"]), display=False)
+glue("ltc_greedy", float(greedy_base), display=False)
+glue("ltc_p1", float(base_curve[0]), display=False)
+glue("ltc_p10", float(base_curve[i10]), display=False)
+glue("ltc_rho", float(rho), display=False)
+glue("ltc_small", float(pass10[ds[0]]), display=False)
+glue("ltc_large", float(pass10[ds[-1]]), display=False)
 
 # %% [markdown]
 # On this run's benchmark the base model solves {glue:text}`ltc_greedy:.3f` of the problems greedily; sampling at
@@ -311,8 +311,8 @@ exec_acc = {d: tc.exec_accuracy(m, bench) for d, m in models.items()}
 q = bench[1]
 pred = tc.predict_outputs(base, [q.program], [q.tests[0][0]])[0]
 print(f"{' '.join(q.program)}  on {q.tests[0][0]}: predicted {pred}, true {q.tests[0][1]}")
-glue("ltc_exec_base", exec_acc[128], display=False)
-glue("ltc_exec_max", max(exec_acc.values()), display=False)
+glue("ltc_exec_base", float(exec_acc[128]), display=False)
+glue("ltc_exec_max", float(max(exec_acc.values())), display=False)
 pd.DataFrame({"width": ds, "parameters": [params[d] for d in ds],
               f"sampled pass@1 (first {cfg.n_ladder} problems)": [curves[d][0] for d in ds],
               "exec. prediction accuracy": [exec_acc[d] for d in ds]}).round(3)
@@ -367,7 +367,7 @@ axes[1].set(xlabel="fuel used (clipped at 700)", ylabel="runs", yscale="log", ti
 axes[1].legend()
 plot.show(fig)
 glue("ltc_runs", len(runs), display=False)
-glue("ltc_internal", internal, display=False)
+glue("ltc_internal", int(internal), display=False)
 glue("ltc_maxfuel", int(fuel.max()), display=False)
 
 # %% [markdown]
@@ -395,8 +395,8 @@ ax.set(xticks=xs, xticklabels=["leaked TinyEval text", f"reinstantiated (seed {b
        ylabel="greedy pass@1", title="Benchmark contamination: memorised text vs skill")
 ax.legend()
 plot.show(fig)
-glue("ltc_gap_leak", gap_leak, display=False)
-glue("ltc_gap_fresh", gap_fresh, display=False)
+glue("ltc_gap_leak", float(gap_leak), display=False)
+glue("ltc_gap_fresh", float(gap_fresh), display=False)
 
 # %% [markdown]
 # The contaminated model's advantage is {glue:text}`ltc_gap_leak:.3f` on the leaked text and
@@ -417,9 +417,9 @@ table = pd.DataFrame([{"artifact": n, "width": e["config"]["d_model"], "steps": 
                        "pass@10": e["quality"]["sampled_pass10"], "exec. acc.": e["quality"]["exec_accuracy"]}
                       for n, e in records.items()])
 build_min = table["build CPU s"].sum() / 60
-glue("ltc_build_min", build_min, display=False)
-glue("ltc_rec_p10_96", records["tinycode_d96"]["quality"]["sampled_pass10"], display=False)
-glue("ltc_rec_p10_128", records["tinycode_base"]["quality"]["sampled_pass10"], display=False)
+glue("ltc_build_min", float(build_min), display=False)
+glue("ltc_rec_p10_96", float(records["tinycode_d96"]["quality"]["sampled_pass10"]), display=False)
+glue("ltc_rec_p10_128", float(records["tinycode_base"]["quality"]["sampled_pass10"]), display=False)
 table
 
 # %% [markdown]

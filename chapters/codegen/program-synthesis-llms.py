@@ -265,11 +265,11 @@ fig.suptitle("Synthesis performance vs model size (cf. Austin et al. Fig. 3)")
 plot.show(fig)
 
 for d in ds:
-    glue(f"psl_any{d}", 100 * few[d]["solved_any"], display=False)
-glue("psl_r2", fits["solved_any"][2], display=False)
-glue("psl_r2_p1", fits["frac_samples"][2], display=False)
-glue("psl_slope_low", 100 * fit_low[0], display=False)
-glue("psl_slope_all", 100 * fits["solved_any"][0], display=False)
+    glue(f"psl_any{d}", float(100 * few[d]["solved_any"]), display=False)
+glue("psl_r2", float(fits["solved_any"][2]), display=False)
+glue("psl_r2_p1", float(fits["frac_samples"][2]), display=False)
+glue("psl_slope_low", float(100 * fit_low[0]), display=False)
+glue("psl_slope_all", float(100 * fits["solved_any"][0]), display=False)
 
 # %% [markdown]
 # The fraction of tasks solved by any of the samples climbs from {glue:text}`psl_any32:.0f` % (width 32) to
@@ -300,10 +300,10 @@ axes[0].legend()
 axes[1].plot(ft_losses[128], color=plot.COLORS["variant"], lw=1)
 axes[1].set(xlabel="fine-tuning step", ylabel="completion loss (nats/token)", title="Fine-tuning on 374 tasks")
 plot.show(fig)
-glue("psl_dany", d_any.mean, display=False)
-glue("psl_dp1", d_p1.mean, display=False)
-glue("psl_dp1_lo", d_p1.lo, display=False)
-glue("psl_dp1_hi", d_p1.hi, display=False)
+glue("psl_dany", float(d_any.mean), display=False)
+glue("psl_dp1", float(d_p1.mean), display=False)
+glue("psl_dp1_lo", float(d_p1.lo), display=False)
+glue("psl_dp1_hi", float(d_p1.hi), display=False)
 
 # %% [markdown]
 # Fine-tuning the width-128 model on the 374 held-out tasks changes the fraction of samples that solve their task
@@ -339,9 +339,9 @@ ax.set(xticks=x, xticklabels=[f"d={d}\n{params[d] / 1e3:.0f}k" for d in ds], yla
        title="Writing programs vs predicting their output (cf. the paper's execution table)")
 ax.legend(fontsize=7, loc="upper left")
 plot.show(fig)
-glue("psl_exec_min", min(exec_acc.values()), display=False)
-glue("psl_exec_max", max(exec_acc.values()), display=False)
-glue("psl_exec_solved128", exec_solved[128], display=False)
+glue("psl_exec_min", float(min(exec_acc.values())), display=False)
+glue("psl_exec_max", float(max(exec_acc.values())), display=False)
+glue("psl_exec_solved128", float(exec_solved[128]), display=False)
 pd.DataFrame({"width": ds, "parameters": [params[d] for d in ds],
               "solved (any of n)": [few[d]["solved_any"] for d in ds],
               "greedy pass@1": [greedy[d].mean() for d in ds],
@@ -378,9 +378,9 @@ ax.set(xticks=[0, 1], xticklabels=["greedy", "+ one failing test as feedback"], 
        title="Error rate before and after one round of feedback (width 128)")
 ax.legend()
 plot.show(fig)
-glue("psl_err0", err_before, display=False)
-glue("psl_err1", err_after, display=False)
-glue("psl_fb", fb_ratio, display=False)
+glue("psl_err0", float(err_before), display=False)
+glue("psl_err1", float(err_after), display=False)
+glue("psl_fb", float(fb_ratio), display=False)
 
 # %% [markdown]
 # One failing test as feedback takes the width-128 model's greedy error rate from {glue:text}`psl_err0:.2f` to

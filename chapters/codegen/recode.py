@@ -334,8 +334,8 @@ part = table[(table.setting == "partial code") & table.transformation.str.contai
 doc_set = table[(table.setting == "docstring prompt") & table.transformation.str.contains("category")]
 doc_set = doc_set.set_index("category")
 nom_part, nom_doc = float(nominal["partial code"].mean()), float(nominal["docstring prompt"].mean())
-glue("rc_nom_part", nom_part, display=False)
-glue("rc_nom_doc", nom_doc, display=False)
+glue("rc_nom_part", float(nom_part), display=False)
+glue("rc_nom_doc", float(nom_doc), display=False)
 for cat in part.index:
     glue(f"rc_rd_part_{cat}", float(part.loc[cat, "RD"]), display=False)
     glue(f"rc_rp_part_{cat}", float(part.loc[cat, "RP"]), display=False)
@@ -399,7 +399,7 @@ plot.show(fig)
 rr_plus_part = part["RR_plus"]
 rr_plus_union = robust(nominal["partial code"], [m for c in SETTINGS["partial code"] for m in category("partial code", c)],
                        S_MAIN)["RR_plus"]
-glue("rc_rrplus_union", rr_plus_union, display=False)
+glue("rc_rrplus_union", float(rr_plus_union), display=False)
 glue("rc_rrplus_min", float(rr_plus_part.min()), display=False)
 glue("rc_rrplus_max", float(rr_plus_part.max()), display=False)
 
