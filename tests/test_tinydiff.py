@@ -1,4 +1,5 @@
-"""lib.tinydiff: shapes, encode/decode split, DDIM inversion round trip, CFG, Frechet distance, EDM coefficients."""
+"""lib.tinydiff: shapes, encode/decode split, DDIM inversion round trip, CFG, Frechet distance, EDM coefficients,
+the builder's guidance sweep."""
 import math
 
 import numpy as np
@@ -119,3 +120,14 @@ def test_float_label_embedding_equals_labels(net):
     emb = net.label.weight[y]
     assert torch.allclose(net(x, 100, emb), net(x, 100, y))
     assert torch.allclose(td.guided_eps(net, x, 100, emb, 1.5), td.guided_eps(net, x, 100, y, 1.5), atol=1e-6)
+
+
+def test_sample_quality_guidance_sweep_picks_lowest_fdd(net):
+    torch.manual_seed(0)
+    j = td.DigitJudge().eval()
+    q = td.sample_quality(net, j, n_per_class=3, n_steps=4, guidance=(0.5, 2.0))
+    sweep = {float(w): v["fdd"] for w, v in q["by_guidance"].items()}
+    assert set(sweep) == {0.5, 2.0} and q["guidance"] == min(sweep, key=sweep.get)
+    assert q["fdd_guided"] == sweep[q["guidance"]]
+    single = td.sample_quality(net, j, n_per_class=3, n_steps=4, guidance=2.0)
+    assert "by_guidance" not in single and single["fdd_guided"] == pytest.approx(sweep[2.0])

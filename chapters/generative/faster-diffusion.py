@@ -46,7 +46,8 @@
 # **C2.** (central) Encoder propagation with the paper's non-uniform key steps keeps sample quality (FDD within
 # +10 % of full 50-step DDIM, class accuracy not lower by more than 1 point, every sampling seed) while the network's
 # multiply-accumulates per sample drop by exactly $(1-9/50)\times$ the encoder's share. *Paper:* quantitative table
-# (SD, DDIM 50 steps: about 41 % faster, FID and CLIP score on par).
+# (SD, DDIM 50 steps: about 41 % faster, FID and CLIP score on par). **Declared not reproduced:** on the lab's
+# checkpoint propagation keeps class accuracy and saves the MACs, but raises FDD by far more than 10 %.
 #
 # **C3.** Because the decoders of a span are independent, they can run as one batch: the measured wall-clock time
 # of propagation sampling with batched span decoders is more than 1.15x faster than full sampling (median of
@@ -54,8 +55,8 @@
 #
 # **C4.** Prior noise injection does not hurt quality: started from the same $z_T$, FDD with injection is at most
 # 10 % (or a small floor) above FDD without it, every sampling seed. *Paper:* injection restores texture detail
-# (abstract; constants from the official code). **Declared not reproduced:** on 8x8 digits the injected noise
-# raises FDD.
+# (abstract; constants from the official code). On our model injection does better than not hurt: it lowers
+# the FDD of propagation on every sampling seed.
 # ```
 
 # %% tags=["parameters"]
@@ -101,13 +102,13 @@ ledger.claim("C1", "Encoder features change more gently than decoder features be
              paper="feature-change analysis figure, Sec. 3", expected=NOT_REPRODUCED)
 ledger.claim("C2", "Encoder propagation with key steps {0,1,2,3,5,10,15,25,35} keeps FDD within +10 % and accuracy "
              "within 1 pt of full DDIM-50, saving exactly (1-9/50) x encoder share of the MACs.",
-             paper="quantitative table: SD DDIM-50 ~41 % faster, FID/CLIP on par", expected=REPRODUCED)
+             paper="quantitative table: SD DDIM-50 ~41 % faster, FID/CLIP on par", expected=NOT_REPRODUCED)
 ledger.claim("C3", "Batched span decoders make propagation sampling > 1.15x faster than full sampling in measured "
              "wall-clock time (median of repeats, one core).",
              paper="parallel decoding: SD 41 %, IF 24 % faster", expected=REPRODUCED)
 ledger.claim("C4", "Prior noise injection (0.003 z_T for t < 500) does not hurt FDD: on the same z_T, FDD(prop+inj) "
              "is at most 10 % (or a small floor) above FDD(prop), every sampling seed.",
-             paper="noise-injection ablation", expected=NOT_REPRODUCED)
+             paper="noise-injection ablation", expected=REPRODUCED)
 
 # %% [markdown]
 # ## Scale
@@ -467,12 +468,12 @@ glue("fd_neq", n_eq, display=False)
 # points coincide in the top panels. Averaged over the sampling seeds, full DDIM-50 scores FDD {glue:text}`fd_fdd_full:.2f` and encoder propagation
 # {glue:text}`fd_fdd_prop:.2f` (worst seed: {glue:text}`fd_ratio_max:.2f` times full), with class accuracy
 # {glue:text}`fd_acc_full:.3f` vs {glue:text}`fd_acc_prop:.3f` (two halves of the real digits score
-# {glue:text}`fd_halves:.2f`). Propagation with the paper's key steps does not merely keep quality on our model, it
-# improves FDD, while uniform propagation ({glue:text}`fd_fdd_uni:.2f`) stays close to full DDIM. The most visible difference
-# between the two key-step sets is the long last span, in which 15 low-noise decoders reuse the encoder features of
-# step 35; we did not isolate it further. Deterministic DDIM is the weak point of this checkpoint (the lab chapter's
-# L1: its FDD is well above the real-halves floor), so a change to the last steps can help it, and "keeps quality"
-# is the claim we test, not "improves it". The encoder is
+# {glue:text}`fd_halves:.2f`). Propagation with the paper's key steps keeps the class but not the quality: its FDD
+# is well above full DDIM's, and above DDIM-{glue:text}`fd_neq` at the same MACs, while uniform propagation
+# (every second step; {glue:text}`fd_fdd_uni:.2f`) is as good as full DDIM. The difference between the two key-step
+# sets is the long last span, in which 15 low-noise decoders reuse the encoder features of step 35, exactly where
+# the features change most in our network (Fig. A). Our checkpoint samples about as well as the data agree with
+# themselves (the lab chapter), so there is little slack for an approximation to hide in. The encoder is
 # {glue:text}`fd_enc_share:.1f` % of the network's MACs (counting the time/label embedding MLP, which both halves
 # run), so skipping it at 41 of 50 steps saves {glue:text}`fd_mac_saving:.1f` % of the MACs. The step-reduction
 # references score {glue:text}`fd_fdd_deq:.2f` (DDIM-{glue:text}`fd_neq`, the same MACs as propagation) and
@@ -487,12 +488,12 @@ glue("fd_neq", n_eq, display=False)
 # once for every step of the span. On a GPU, where one step of a small batch leaves most of the device idle, running a span's decoders together
 # is what turns the skipped encoder calls into the paper's wall-clock gain.
 #
-# Prior noise injection raises FDD, on the same $z_T$, by {glue:text}`fd_inj_mean:.2f` on average
-# ({glue:text}`fd_inj_rel:.0f` % of the FDD without it). The official constants were chosen for Stable Diffusion's
-# 64x64x4 latents, where a little extra high-frequency noise late in sampling comes out as texture; an 8x8 digit has
-# no texture, and the injected noise that the late low-noise steps do not remove presumably stays in the sample as
-# pixel noise (the judge's accuracy drops too: {glue:text}`fd_acc_inj:.3f` with injection vs
-# {glue:text}`fd_acc_prop:.3f` without).
+# Prior noise injection changes the FDD of propagation, on the same $z_T$, by {glue:text}`fd_inj_mean:.2f` on
+# average ({glue:text}`fd_inj_rel:.0f` % of the FDD without it), with class accuracy
+# {glue:text}`fd_acc_inj:.3f` vs {glue:text}`fd_acc_prop:.3f` without. The paper motivates the injection as restoring
+# high-frequency texture that propagation smooths away; an 8x8 digit has no texture, but propagation's stale
+# features in the last span do leave samples slightly too smooth, and the small re-injected noise recovers part of
+# the FDD that propagation loses (not all of it: compare full DDIM above).
 #
 # ## Verdict
 
@@ -549,14 +550,20 @@ ledger.finish()
 #   $|\mathrm{FDD}(\text{prop+inj})-\mathrm{FDD}(\text{prop})|\le\max(0.5,\ \text{spread of FDD(full) over the
 #   sampling seeds})$. That compares a paired difference (same $z_T$) with the unpaired spread between seeds, which
 #   is larger than the effect it should detect: with three seeds the spread is itself noisy, and in our seed sweep
-#   the test passed for some SEEDs and failed for others, although the injection raised FDD on every single $z_T$. We therefore test the
+#   the test passed for some SEEDs and failed for others, although (on the first checkpoint) the injection raised FDD on every single $z_T$. We therefore test the
 #   paired difference against the same +10 % bar as C2 ("keeps quality"), with the spec's 0.5 floor rescaled from
 #   the prototype judge's units (real halves 7.6) to ours by the ratio of real-halves FDDs, as the lab chapter does
 #   for its quality bar. The ledger's note records the outcome of the spec's original test on each run.
+# - **The checkpoint decides C2 and C4.** On the lab's first checkpoint (10,000 training steps, deterministic-DDIM
+#   FDD about 1.7x the real-halves value) propagation *lowered* FDD (ratio 0.47-0.51 on SEED 0-4), so C2 held, and
+#   injection raised it by 0.66-0.78, so C4 failed. The rebuilt checkpoint (30,000 steps, FDD below the
+#   real-halves value with 1000 samples against all digits) reverses both: ratio 1.44-1.94 (worst seed up to
+#   2.03) and injection -0.18 to -0.23. We report the verdicts of the better model; they say that propagation's
+#   cost in quality shows once the sampler itself is good.
 # - **C1 and the checkpoints.** The spec's prototype measured a ratio of 0.70 on a checkpoint trained for 6000 steps;
-#   the book's checkpoints (10,000 steps, training seeds 0 and 1) give ratios close to or above the 0.85 bar, with
-#   a clear difference between the two checkpoints. The finding "the encoder changes less" survives in direction
-#   (every ratio is below 1) but not with the paper's contrast.
+#   the book's checkpoints (30,000 steps, training seeds 0 and 1) give ratios close to or above the 0.85 bar. The
+#   finding "the encoder changes less" survives in direction (every ratio is below 1) but not with the paper's
+#   contrast.
 # - **`paper` scale.** The spec sketches a conv U-Net trained on upsampled digits for `SCALE="paper"`; that model is
 #   not built. `paper` here runs the same code with 5x more samples and sampling seeds on the same checkpoints.
 # - **What we could read.** The abstract (arXiv and NeurIPS versions) and the official code (`utils_sd.py`: key-step

@@ -43,7 +43,8 @@
 # DDIM 50 steps), FDD unguided <= 1.1x and guided (CFG) <= 0.5x the FDD between two halves of the real digits
 # (mean over 20 random splits), and judge accuracy on the intended class >= 0.95. *Source:* the prototype's numbers
 # (FDD 8.4 unguided, 3.6 guided vs 7.6 between real halves in its judge's units), rescaled to our judge by the
-# real-halves FDD. **Declared not reproduced:** our checkpoint misses the FDD part of the bar (see the end).
+# real-halves FDD. The guidance weight is the builder's: the lowest-FDD weight of its sweep $w\in\{0.25, 0.5, 1,
+# 2\}$ on its own sampling seed (never this chapter's).
 #
 # **L2.** Repeating the builder's measurement (its sampling seed, 1000 samples) on the stored checkpoint gives the
 # numbers recorded in `data/MANIFEST`: both FDDs within 1 % relative, both accuracies within 0.003.
@@ -72,7 +73,7 @@ from myst_nb import glue
 
 from lib import plot
 from lib.artifacts import manifest_entry
-from lib.claims import Ledger, NOT_REPRODUCED, REPRODUCED
+from lib.claims import Ledger, REPRODUCED
 from lib.config import scale_config
 from lib.seeding import seed_everything, seed_list
 from lib import tinydiff as td
@@ -91,7 +92,7 @@ RMSE_MAX = 0.1
 
 ledger = Ledger("lab-tiny-diffusion", scale=SCALE, seed=SEED)
 ledger.claim("L1", "The checkpoint meets the quality bar: FDD <= 1.1x (unguided) and <= 0.5x (guided) the "
-             "real-halves FDD, class accuracy >= 0.95.", paper="issue 8 (prototype bar)", expected=NOT_REPRODUCED)
+             "real-halves FDD, class accuracy >= 0.95.", paper="issue 8 (prototype bar)", expected=REPRODUCED)
 ledger.claim("L2", "The builder's measurement, repeated on the stored file, matches the MANIFEST (FDD 1 %, acc 0.003).",
              paper="data/MANIFEST", expected=REPRODUCED)
 ledger.claim("L3", "CFG at the recorded weight lowers FDD and raises class accuracy vs unguided sampling.",
@@ -105,7 +106,7 @@ ledger.claim("L4", "DDIM inversion to t=600 and back reconstructs real digits wi
 # | | papers | `ci` | `paper` |
 # |---|---|---|---|
 # | data | ImageNet / COCO, 256-512 px | 1797 digits, 8x8 | same |
-# | network | UNet, ~10^8-10^9 parameters | MLP U-Net, ~0.5 M parameters (trained once, 10,000 Adam steps) | same checkpoint |
+# | network | UNet, ~10^8-10^9 parameters | MLP U-Net, ~0.5 M parameters (trained once, 30,000 Adam steps) | same checkpoint |
 # | samples for FID/FDD | 10k-50k | 1000 (100 per class) | 5000 |
 # | sampler | DDIM 50 steps | DDIM 50 steps, eta = 0 | DDIM 100 steps |
 # | inversion round trip | - | 100 digits | 500 digits |
@@ -118,8 +119,9 @@ ledger.claim("L4", "DDIM inversion to t=600 and back reconstructs real digits wi
 # $\bar\alpha_t=f(t)/f(0)$, $f(t)=\cos^2\!\big(\tfrac{t/T+s}{1+s}\tfrac{\pi}{2}\big)$, $s=0.008$ and $\beta_t$ clipped
 # at 0.999 (improved DDPM), $T=1000$. The network $\epsilon_\theta(x_t,t,y)$ is trained on the simple loss
 # $\|\epsilon-\epsilon_\theta(x_t,t,y)\|^2$ (DDPM's "simple" loss), with the label replaced by the null label 10 in 15 % of
-# the examples so that one network is both conditional and unconditional. An exponential moving average (0.999)
-# of the weights is stored in fp16.
+# the examples so that one network is both conditional and unconditional. An exponential moving average (decay
+# 0.9995) of the weights is stored in fp16. The builder also samples with guidance weights 0.25, 0.5, 1 and 2 and
+# records the one with the lowest FDD, as FID-versus-guidance sweeps do.
 #
 # **Sampling.** DDIM with $\eta=0$ (Song et al.'s deterministic update) predicts
 # $\hat x_0=(x_t-\sqrt{1-\bar\alpha_t}\,\epsilon_\theta)/\sqrt{\bar\alpha_t}$, clips it to $[-1,1]$, and moves to the
@@ -223,6 +225,37 @@ glue("lab_ratio_gui", fdd_gui / fdd_half, display=False)
 # comparing fresh samples to the record.
 
 # %% [markdown]
+# Two cautions about these numbers. FDD against all 1797 digits has a smaller finite-sample bias than FDD between
+# two halves, so the fair version of the comparison puts 898 of the samples against one real half, next to the
+# other real half against the same half. And the model was trained on these very digits, so a low FDD could mean
+# copying; the distance from each sample to its nearest real digit, next to the distance from each real digit to
+# its nearest *other* real digit, tells the two apart.
+
+# %%
+x_all = td.digits_pm1()[0]
+g2 = torch.Generator().manual_seed(sample_seed + 1)
+perm = torch.randperm(len(x_all), generator=g2)
+half_a, half_b = x_all[perm[:898]], x_all[perm[898:1796]]
+sub = torch.randperm(len(x_ung), generator=g2)[:898]
+fair_samples, fair_real = judge.fdd(x_ung[sub], half_b), judge.fdd(half_a, half_b)
+d_real = torch.cdist(x_all, x_all).fill_diagonal_(float("inf")).min(1).values
+d_samp = torch.cdist(x_ung.clamp(-1, 1), x_all).min(1).values
+print(f"FDD, 898 samples vs real half B: {fair_samples:.2f};  real half A vs real half B: {fair_real:.2f}")
+print(f"median distance to the nearest real digit: samples {d_samp.median():.2f}, "
+      f"real digits (nearest other real digit) {d_real.median():.2f}; samples closer than 0.5: {(d_samp < 0.5).sum()}")
+glue("lab_fair_samples", fair_samples, display=False)
+glue("lab_fair_real", fair_real, display=False)
+glue("lab_nn_samp", float(d_samp.median()), display=False)
+glue("lab_nn_real", float(d_real.median()), display=False)
+
+# %% [markdown]
+# Measured the fair way, 898 unguided samples score FDD {glue:text}`lab_fair_samples:.2f` against a real half
+# where the other real half scores {glue:text}`lab_fair_real:.2f`: the sampler's distance to the data is of the same
+# order as the data's distance to themselves (one split of the real digits alone varies by a factor of about 3). The
+# samples are not copies: their median distance to the nearest training digit ({glue:text}`lab_nn_samp:.2f`) is
+# close to the distance between a real digit and its nearest neighbour ({glue:text}`lab_nn_real:.2f`).
+
+# %% [markdown]
 # ### DDIM inversion round trip
 
 # %%
@@ -293,13 +326,15 @@ ledger.finish()
 # %% [markdown]
 # ## Deviations and limits
 #
-# - **L1 is not reproduced.** The checkpoint is worse than the prototype's on the prototype's own terms: unguided
-#   DDIM-50 FDD is about 1.4-1.8x the real-halves FDD (bar 1.1x), guided about 0.5-0.7x (bar 0.5x); class accuracy
-#   (about 0.95-0.97) meets its bar. The builder's stochastic DDPM-like sampler (`eta=1`) scores far better than
-#   deterministic DDIM on an earlier checkpoint (FDD 1.8 vs 4.4 in a side test), so the gap is mostly the
-#   deterministic sampler's sensitivity to the network's eps errors; a wider network or longer training would narrow
-#   it (raising 6000 to 10,000 steps took FDD from 4.8 to 3.8). The chapters that use the model compare sampling
-#   methods on the same checkpoint, which this does not invalidate.
+# - **How the bar was met.** The first checkpoint (10,000 Adam steps, EMA 0.999) missed it: unguided DDIM-50 FDD
+#   1.6-2.1x the real-halves FDD, guided (w = 1) 0.6-0.8x. Its stochastic sampler (`eta=1`) did far better (FDD 1.3
+#   against 3.8 deterministic on the builder's seed), so the gap was the deterministic sampler's sensitivity to the
+#   network's eps errors. Three times longer training with a slower EMA (0.9995), same network, closed it:
+#   deterministic FDD went from 3.8 to 1.2 at the builder's seed. A twice-wider network also helped but would have
+#   made every diffusion chapter about three times slower. The guidance weight is now picked by the builder's sweep
+#   (w = 1, the old fixed value, costs diversity on the better model: FDD 1.17 at w = 1 vs 0.68 at w = 0.25 on the
+#   builder's seed). Rebuilding changed verdicts elsewhere (Faster Diffusion C2 and C4, NoiseDiffusion C2); those
+#   chapters say how.
 # - **L2 was revised once.** The first version compared fresh samples (this chapter's seed) to the recorded FDD
 #   within 15 %; the FDD of 1000 samples varies by about 20 % between sampling seeds, so that check tested sampling
 #   noise, not the artifact. It now repeats the builder's measurement with the builder's seed.
@@ -310,7 +345,8 @@ ledger.finish()
 # - FDD is measured on 1000 samples against 1797 real digits; at this size Frechet distances are biased upwards,
 #   which is why the real-halves FDD (not 0) is the reference point.
 # - The model is trained on all 1797 digits, and FDD is computed against the same digits: FDD here measures
-#   fidelity to the training set, not generalisation.
+#   fidelity to the training set, not generalisation (the nearest-neighbour check above shows that the samples are
+#   not copies).
 # - Equation numbers are not cited in this chapter: we checked the formulas (cosine schedule, guidance rule)
 #   against secondary sources but could not read the papers' numbered equations here; `lib/tinydiff.py`'s
 #   docstrings give equation numbers from the papers as we remember them.
