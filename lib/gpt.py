@@ -335,16 +335,19 @@ def _cut(row: list[int], eos: int | None) -> list[int]:
 
 @torch.no_grad()
 def generate(model: GPT, prompts: Sequence[Sequence[int]], max_new: int, *, eos: int | None = None, pad: int = 0,
-             temperature: float = 1.0, top_p: float = 1.0, n_samples: int = 1,
+             temperature: float = 1.0, top_p: float = 1.0, n_samples: int = 1, share_prompt: bool = False,
              logits_hook: Callable | None = None, generator: torch.Generator | None = None) -> list[list[int]]:
     """New tokens for each (prompt, sample) row, prompt-major, cut before `eos`: batched, with a KV cache.
 
     Prompts of different lengths share one batch (left padding, masked, with per-row positions). temperature=0 is
     greedy decoding. logits_hook(step, logits B x V) -> logits edits the next-token logits at each step.
+    share_prompt=True prefills each prompt once and copies its keys/values to its n_samples rows (the same
+    computation as n copies of the prompt, with one prefill instead of n).
     """
-    rows = [list(p) for p in prompts for _ in range(n_samples)]
+    copies = 1 if share_prompt else n_samples
+    rows = [list(p) for p in prompts for _ in range(copies)]
     if not rows or max_new <= 0:
-        return [[] for _ in rows]
+        return [[] for _ in range(len(prompts) * n_samples)]
     idx, key_mask, positions, lens = _left_pad(rows, pad)
     room = model.cfg.seq_len - idx.shape[1]
     if room <= 0:
@@ -354,8 +357,13 @@ def generate(model: GPT, prompts: Sequence[Sequence[int]], max_new: int, *, eos:
     model.eval()
     cache = [{} for _ in model.blocks]
     logits = model(idx, positions=positions, key_mask=key_mask, cache=cache)[:, -1]
-    out = torch.full((len(rows), max_new), pad, dtype=torch.long)
-    done = torch.zeros(len(rows), dtype=torch.bool)
+    if copies != n_samples:  # shared prefill: every prompt's cache, logits and mask repeated for its samples
+        for kv in cache:
+            kv["k"], kv["v"] = kv["k"].repeat_interleave(n_samples, 0), kv["v"].repeat_interleave(n_samples, 0)
+        logits, key_mask, lens = (t.repeat_interleave(n_samples, 0) for t in (logits, key_mask, lens))
+    n_rows = len(logits)
+    out = torch.full((n_rows, max_new), pad, dtype=torch.long)
+    done = torch.zeros(n_rows, dtype=torch.bool)
     pos = lens.clone()
     for step in range(max_new):
         if logits_hook is not None:
@@ -367,7 +375,7 @@ def generate(model: GPT, prompts: Sequence[Sequence[int]], max_new: int, *, eos:
             if bool(done.all()):
                 break
         if step + 1 < max_new:
-            key_mask = torch.cat([key_mask, torch.ones(len(rows), 1, dtype=torch.bool)], 1)
+            key_mask = torch.cat([key_mask, torch.ones(n_rows, 1, dtype=torch.bool)], 1)
             logits = model(nxt[:, None], positions=pos[:, None], key_mask=key_mask, cache=cache)[:, -1]
             pos += 1
     model.train(was_training)

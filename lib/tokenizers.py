@@ -19,6 +19,17 @@ class _Vocab:
     def __len__(self) -> int:
         return len(self.tokens)
 
+    def _lookup(self, items: Iterable[str], what: str, where: str) -> list[int]:
+        """Ids of `items`; an unknown item maps to `unk` if defined, else raises ValueError naming it."""
+        unk = getattr(self, "unk", None)
+        out = []
+        for item in items:
+            i = self._id.get(item, unk)
+            if i is None:
+                raise ValueError(f"{what} {item!r} is not in the {where} and there is no unk token")
+            out.append(i)
+        return out
+
     def id(self, token: str) -> int:
         """The id of one token (KeyError naming it if unknown)."""
         try:
@@ -35,14 +46,7 @@ class CharTokenizer(_Vocab):
 
     def encode(self, text: str) -> list[int]:
         """Ids of the characters; an unknown character maps to `unk` if defined, else raises ValueError."""
-        unk = getattr(self, "unk", None)
-        out = []
-        for ch in text:
-            i = self._id.get(ch, unk)
-            if i is None:
-                raise ValueError(f"character {ch!r} is not in the alphabet and there is no unk token")
-            out.append(i)
-        return out
+        return self._lookup(text, "character", "alphabet")
 
     def decode(self, ids: Iterable[int]) -> str:
         """The characters of `ids`."""
@@ -57,15 +61,7 @@ class WordTokenizer(_Vocab):
 
     def encode(self, text: str | Sequence[str]) -> list[int]:
         """Ids of the words of `text` (a string split on whitespace, or a list of words)."""
-        words = text.split() if isinstance(text, str) else text
-        unk = getattr(self, "unk", None)
-        out = []
-        for w in words:
-            i = self._id.get(w, unk)
-            if i is None:
-                raise ValueError(f"word {w!r} is not in the vocabulary and there is no unk token")
-            out.append(i)
-        return out
+        return self._lookup(text.split() if isinstance(text, str) else text, "word", "vocabulary")
 
     def decode(self, ids: Iterable[int]) -> str:
         """The words of `ids`, joined by single spaces."""

@@ -155,6 +155,11 @@ def test_generation_stops_at_eos_samples_and_repeats_prompts():
     gen = torch.Generator().manual_seed(0)
     rows = G.generate(m, [[1], [2, 3]], 5, temperature=1.0, top_p=0.9, n_samples=3, generator=gen)
     assert len(rows) == 6 and all(len(r) == 5 for r in rows)
+    # a shared prefill gives the same samples as n copies of each prompt (same random stream)
+    prompts = [[1], [2, 3, 4]]
+    copies = G.generate(m, prompts, 5, n_samples=3, generator=torch.Generator().manual_seed(1))
+    shared = G.generate(m, prompts, 5, n_samples=3, share_prompt=True, generator=torch.Generator().manual_seed(1))
+    assert shared == copies
     with pytest.raises(ValueError, match="empty prompt"):
         G.generate(m, [[]], 3)
     with pytest.raises(ValueError, match="no room"):

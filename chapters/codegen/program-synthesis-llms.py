@@ -155,35 +155,19 @@ ledger.claim("C4", "One failing test as feedback leaves <= 70% of unsolved probl
 # **Feedback.** The paper's human gives a sentence of feedback on a wrong program. Our stand-in gives the first
 # hidden test the greedy program fails, appended to the prompt as a fourth example, and decodes again.
 #
-# The sampler below prefills each prompt once and copies its key/value cache for the $n$ samples (the same
-# computation as `lib.gpt.generate` on $n$ copies of the prompt, at half the cost).
+# The sampler prefills each prompt once and copies its key/value cache for the $n$ samples
+# (`lib.gpt.generate(share_prompt=True)`: the same computation as $n$ copies of the prompt, at half the cost).
 
 # %%
-@torch.no_grad()
 def sample_programs(model, problems, n, temperature, generator, max_new, chunk=100):
-    """n sampled programs (token lists) per problem; the prompt is encoded once and its KV cache shared."""
+    """n sampled programs (lists of words) per problem, in chunks of `chunk` problems."""
     tok = tc.tokenizer()
     out = []
     for s in range(0, len(problems), chunk):
         ids = [tok.encode(tc.prompt_tokens(p)) for p in problems[s:s + chunk]]
-        idx, key_mask, positions, lens = gpt._left_pad(ids, tok.pad)
-        cache = [{} for _ in model.blocks]
-        logits = model(idx, positions=positions, key_mask=key_mask, cache=cache)[:, -1]
-        for c in cache:  # n copies of each prompt's keys and values
-            c["k"], c["v"] = c["k"].repeat_interleave(n, 0), c["v"].repeat_interleave(n, 0)
-        logits, key_mask, pos = (t.repeat_interleave(n, 0) for t in (logits, key_mask, lens))
-        rows = torch.full((len(logits), max_new), tok.pad)
-        done = torch.zeros(len(logits), dtype=torch.bool)
-        for step in range(max_new):
-            nxt = torch.multinomial((logits / temperature).softmax(-1), 1, generator=generator).squeeze(-1)
-            rows[:, step], done = nxt, done | (nxt == tok.eos)
-            if bool(done.all()):
-                break
-            key_mask = torch.cat([key_mask, torch.ones(len(logits), 1, dtype=torch.bool)], 1)
-            logits = model(nxt[:, None], positions=pos[:, None], key_mask=key_mask, cache=cache)[:, -1]
-            pos = pos + 1
-        progs = [r[:r.index(tok.eos)] if tok.eos in r else r for r in rows[:, :step + 1].tolist()]
-        out += [[tok.decode(r).split() for r in progs[j * n:(j + 1) * n]] for j in range(len(ids))]
+        rows = gpt.generate(model, ids, max_new, eos=tok.eos, pad=tok.pad, temperature=temperature, n_samples=n,
+                            share_prompt=True, generator=generator)
+        out += [[tok.decode(r).split() for r in rows[j * n:(j + 1) * n]] for j in range(len(ids))]
     return out
 
 
