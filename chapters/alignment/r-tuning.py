@@ -35,8 +35,9 @@
 # ```{admonition} Claims tested in this chapter
 # :class: tip
 # **C1.** (central) On held-out in-domain questions, R-Tuning's accuracy on the questions it is willing to answer
-# (P(sure) > 0.5) is higher than vanilla fine-tuning's accuracy on all questions (paper: accuracy figure for
-# ParaRel and MMLU, R-Tuning above vanilla on every dataset).
+# (P(sure) > 0.5) is higher than vanilla fine-tuning's accuracy on all questions, reliably by more than the spec's
+# margin of 0.05 (paper: accuracy figure for ParaRel and MMLU, R-Tuning above vanilla on every dataset).
+# **Declared not reproduced:** R-Tuning is above vanilla on average, by about 0.07, but not reliably by the margin.
 #
 # **C2.** R-Tuning answers questions about known (pretrained) entities far more often than about unknown ones:
 # answer rate gap >= 0.3 (paper: the knowledge-gap motivation; refusal concentrated on questions outside the
@@ -66,7 +67,7 @@ from sklearn.metrics import average_precision_score, precision_recall_curve
 from lib import gpt, plot
 from lib import tinylm as T
 from lib.artifacts import manifest_entry
-from lib.claims import Ledger, NOT_REPRODUCED, REPRODUCED
+from lib.claims import Ledger, NOT_REPRODUCED
 from lib.config import scale_config
 from lib.seeding import seed_everything, seed_list
 from lib.stats import Estimate
@@ -80,8 +81,9 @@ seed_everything(SEED)
 splits = seed_list(SEED, cfg.n_splits)
 
 ledger = Ledger("r-tuning", scale=SCALE, seed=SEED)
-ledger.claim("C1", "Accuracy on willingly answered questions (R-Tuning, P(sure)>0.5) exceeds vanilla SFT's accuracy.",
-             paper="ParaRel/MMLU accuracy figure: R-Tuning above vanilla on every dataset", expected=REPRODUCED)
+ledger.claim("C1", "Accuracy on willingly answered questions (R-Tuning, P(sure)>0.5) exceeds vanilla SFT's accuracy "
+             "by more than 0.05, reliably.", paper="ParaRel/MMLU accuracy figure: R-Tuning above vanilla on every "
+             "dataset", expected=NOT_REPRODUCED)
 ledger.claim("C2", "R-Tuning's answer rate on known entities exceeds that on unknown entities by >= 0.3.",
              paper="refusal of questions outside the parametric knowledge", expected=NOT_REPRODUCED)
 ledger.claim("C3", "AP of R-Tuning ranked by P(sure) >= AP of vanilla ranked by its answer probability.",
@@ -395,8 +397,8 @@ glue("rt_rr_text", f"R-Tuning-R answers {rr_answered.mean():.2f} and is right on
 # city-only R-Tuned model reaches AP {glue:text}`rt_ood_ap:.2f` against a base rate of
 # {glue:text}`rt_ood_rate:.2f`.
 #
-# Read together, the figures say that the miniature reproduces the *headline number* of the paper but not its
-# mechanism. The R-Tuned model's accuracy on the questions it answers does exceed vanilla accuracy, but its P(sure)
+# Read together, the figures say that the miniature shows the paper's *headline effect* only weakly and not its
+# mechanism. The R-Tuned model's accuracy on the questions it answers exceeds vanilla accuracy on average, but its P(sure)
 # barely depends on whether the entity was ever seen in pretraining (Fig. 4: the answer rate is about the same for
 # unknown, rare and frequent entities), so ranking by P(sure) is close to ranking at random (Fig. 3), far below
 # the answer probability, which already separates known from unknown facts in this model. The accuracy gain comes
@@ -414,9 +416,9 @@ split_gain = per_split.rtuning_acc_answered - per_split.vanilla_acc
 split_gap = pd.Series([r["rtuning"]["answered"][[e < world.n_known for e, _ in r["test"]]].mean()
                        - r["rtuning"]["answered"][[e >= world.n_known for e, _ in r["test"]]].mean() for r in runs])
 ledger.check("C1", measured=gain,
-             test="pooled splits: acc_answered(R-Tuning) - acc(vanilla) > 0 (revised once from 'every split "
-                  "> 0.05', see Deviations; the 95% bootstrap CI is reported)",
-             holds=bool(gain.mean > 0),
+             test="pooled splits: the 95% bootstrap CI of acc_answered(R-Tuning) - acc(vanilla) lies above 0.05 "
+                  "(revised once from 'every split > 0.05 and pooled CI > 0', see Deviations)",
+             holds=bool(gain.lo > 0.05),
              note="per-split gains " + ", ".join(f"{v:.3f}" for v in split_gain))
 ledger.check("C2", measured=rate_gap, test="every split: answer rate(known) - answer rate(unknown) >= 0.3",
              holds=bool((split_gap >= 0.3).all()))
@@ -438,16 +440,17 @@ ledger.finish()
 #   first, the self-assessment after it, and at test time the two continuations are compared.
 # - **Loss.** The paper trains with LMFlow on the whole text; we put the loss on the answer (and padding) only,
 #   as the lab's SFT does.
-# - **C1 is weak, and its check was revised once.** The gain comes from the answer format, not from learned
+# - **C1: a weak effect, and its check revised once.** The gain comes from the answer format, not from learned
 #   uncertainty (see above), and it is small next to its spread: over 15 entity splits (SEED 0-4 at `ci` and the
 #   five splits of a `paper` run) the per-split gain was 0.067 on average with a standard deviation of about 0.036,
 #   and 3 of the 10 `ci` splits fell below the spec's margin (0.040, 0.006, 0.015). The spec's test ("every split
 #   > 0.05, pooled interval > 0") therefore flipped between seeds whichever verdict we declared, and no affordable
-#   number of splits fixes that (a fine-tuning costs about 6 s; two splits of two variants fill the `ci`
-#   budget). We revised the check once, to the paper's own, directional statement (R-Tuning *above* vanilla)
-#   on the pooled splits, and moved R-Tuning-R (in no claim) to `paper` scale to afford a second split. It holds
-#   on SEED 0-4 (pooled gains 0.071, 0.086, 0.057, 0.082, 0.006), but at SEED 4 the interval includes 0: read C1
-#   as "R-Tuning answers a little more accurately than vanilla on average", not as a robust margin.
+#   number of splits fixes that (a fine-tuning costs about 6 s; two splits of two variants fill the `ci` budget).
+#   We revised the check once, to what "more than 0.05 on every seed" asks of one run: the pooled interval must
+#   lie above the margin. It does not on SEED 0-4 (pooled gains 0.071, 0.086, 0.057, 0.082, 0.006; lower ends
+#   0.034, 0.035, 0.018, 0.042, -0.036), so C1 is declared not reproduced. We moved R-Tuning-R (in no claim) to
+#   `paper` scale to afford the second split. The paper's direction does show on average: the pooled gain is
+#   positive on every seed, and a five-split `paper` run puts its interval above 0 ([0.026, 0.080] at SEED 0).
 # - **Why C2-C4 fail.** The self-assessment is learned, but not as a function of the model's knowledge: after
 #   fine-tuning, P(sure) on held-out entities is nearly independent of whether the entity was seen in
 #   pretraining, so the learned uncertainty does not beat the answer probability (C3) and carries no signal to
