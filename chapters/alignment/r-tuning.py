@@ -398,8 +398,8 @@ glue("rt_rr_text", f"R-Tuning-R answers {rr_answered.mean():.2f} and is right on
 # {glue:text}`rt_ood_rate:.2f`.
 #
 # Read together, the figures say that the miniature shows the paper's *headline effect* only weakly and not its
-# mechanism. The R-Tuned model's accuracy on the questions it answers exceeds vanilla accuracy on average, but its P(sure)
-# barely depends on whether the entity was ever seen in pretraining (Fig. 4: the answer rate is about the same for
+# mechanism. The R-Tuned model's accuracy on the questions it answers exceeds vanilla accuracy on average, but
+# not reliably by the spec's margin (C1), and its P(sure) barely depends on whether the entity was ever seen in pretraining (Fig. 4: the answer rate is about the same for
 # unknown, rare and frequent entities), so ranking by P(sure) is close to ranking at random (Fig. 3), far below
 # the answer probability, which already separates known from unknown facts in this model. The accuracy gain comes
 # mostly from R-Tuning's targets keeping the answer-first format of the base while vanilla tuning on arbitrary
