@@ -105,7 +105,7 @@ ledger.claim("C4", "R-Tuning trained on `city` only: AP(P(sure)) on `job` > base
 # | replicates | one run | 2 splits (+ fine-tuning seeds), pooled | 5, pooled |
 # | variants | vanilla, R-Tuning, R-Tuning-R, ... | vanilla, R-Tuning | + R-Tuning-R |
 #
-Both scales repeat the whole experiment on several entity splits (two at `ci`, five at `paper`) and pool the
+# Both scales repeat the whole experiment on several entity splits (two at `ci`, five at `paper`) and pool the
 # test questions; the claims' bootstrap runs over all of them.
 
 # %% [markdown]
@@ -304,7 +304,8 @@ per_split = pd.DataFrame([dict(
     rtuning_answer_rate=r["rtuning"]["answered"].mean(),
     rtuning_acc_answered=acc_answered(r["rtuning"]["correct"], r["rtuning"]["answered"]),
     refusal_answer_rate=r["refusal"]["answered"].mean() if "refusal" in r else np.nan,
-    refusal_acc_answered=acc_answered(r["refusal"]["correct"], r["refusal"]["answered"]) if "refusal" in r else np.nan,
+    refusal_acc_answered=(acc_answered(r["refusal"]["correct"], r["refusal"]["answered"]) if "refusal" in r
+                          else np.nan),
     ap_vanilla=ap(r["vanilla"]["correct"], r["vanilla"]["p_answer"]),
     ap_rtuning=ap(r["rtuning"]["correct"], r["rtuning"]["p_sure"]),
     ap_rtuning_answer_prob=ap(r["rtuning"]["correct"], r["rtuning"]["p_answer"]),
@@ -391,7 +392,8 @@ glue("rt_rr_text", f"R-Tuning-R answers {rr_answered.mean():.2f} and is right on
 # pretrained model knew {glue:text}`rt_base_known:.2f` of the known-entity test facts; after vanilla tuning,
 # {glue:text}`rt_van_known:.2f`). R-Tuning answers {glue:text}`rt_rate:.2f` of the questions willingly
 # ({glue:text}`rt_rate_known:.2f` of the known-entity ones, {glue:text}`rt_rate_unknown:.2f` of the unknown ones)
-# and is right on {glue:text}`rt_acc_rt:.2f` of those; {glue:text}`rt_rr_text`. Ranked by confidence, R-Tuning's P(sure) gives AP
+# and is right on {glue:text}`rt_acc_rt:.2f` of those; {glue:text}`rt_rr_text`. Ranked by confidence, R-Tuning's
+# P(sure) gives AP
 # {glue:text}`rt_ap_rt:.2f` against {glue:text}`rt_ap_van:.2f` for the vanilla model's answer probability (and
 # {glue:text}`rt_ap_rt_ans:.2f` for the R-Tuned model's own answer probability). On the unseen `job` relation the
 # city-only R-Tuned model reaches AP {glue:text}`rt_ood_ap:.2f` against a base rate of
@@ -399,10 +401,10 @@ glue("rt_rr_text", f"R-Tuning-R answers {rr_answered.mean():.2f} and is right on
 #
 # Read together, the figures say that the miniature shows the paper's *headline effect* only weakly and not its
 # mechanism. The R-Tuned model's accuracy on the questions it answers exceeds vanilla accuracy on average, but
-# not reliably by the spec's margin (C1), and its P(sure) barely depends on whether the entity was ever seen in pretraining (Fig. 4: the answer rate is about the same for
-# unknown, rare and frequent entities), so ranking by P(sure) is close to ranking at random (Fig. 3), far below
-# the answer probability, which already separates known from unknown facts in this model. The accuracy gain comes
-# mostly from R-Tuning's targets keeping the answer-first format of the base while vanilla tuning on arbitrary
+# not reliably by the spec's margin (C1), and its P(sure) barely depends on whether the entity was ever seen in
+# pretraining (Fig. 4: the answer rate is about the same for unknown, rare and frequent entities), so ranking by
+# P(sure) is close to ranking at random (Fig. 3), far below the answer probability, which already separates known
+# from unknown facts in this model. The accuracy gain comes mostly from R-Tuning's targets keeping the answer-first format of the base while vanilla tuning on arbitrary
 # labels for unseen entities erodes known facts (vanilla's known-entity accuracy drops from
 # {glue:text}`rt_base_known:.2f` to {glue:text}`rt_van_known:.2f`). In `paper` runs, R-Tuning-R, whose refusal
 # replaces the answer itself, is the variant whose answering tracks knowledge.
